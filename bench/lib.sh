@@ -1,0 +1,197 @@
+# Shared helpers for the Jinzhi benchmarks. Source it; do not run it.
+#
+#   . "$(dirname "$0")/lib.sh"
+#
+# Everything here is bounded: every wait has a deadline, every server is started
+# under `timeout` with a maximum lifetime, and the EXIT/INT/TERM trap stops what
+# the script started (and only that), even when the script fails half-way.
+
+set -Eeuo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+
+# ---------------------------------------------------------------- messages
+
+log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- tools
+
+# ensure_tools CMD:PKG ...  — install the Debian package of every missing command.
+# Only runs apt-get when something is actually missing.
+ensure_tools() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    if [[ "$cmd" == /* ]]; then
+      [[ -x "$cmd" ]] || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
+  done
+  ((${#missing[@]} == 0)) && return 0
+  log "installing missing tools: ${missing[*]}"
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# ---------------------------------------------------------------- jinzhi binary
+
+# resolve_jinzhi — sets JINZHI to an absolute path of a runnable binary.
+# JINZHI_BIN given: use it as is. Not given: build a Release binary in build-bench/.
+resolve_jinzhi() {
+  if [[ -n "${JINZHI_BIN:-}" ]]; then
+    JINZHI="$JINZHI_BIN"
+    [[ "$JINZHI" == /* ]] || JINZHI="$REPO_ROOT/$JINZHI"
+    [[ -x "$JINZHI" ]] || die "JINZHI_BIN=$JINZHI_BIN is not an executable file"
+    JINZHI_BUILD_NOTE="given by JINZHI_BIN (build type unknown to the benchmark)"
+  else
+    ensure_tools cmake:cmake
+    log "building Release binary in build-bench/ (set JINZHI_BIN to skip)"
+    local blog
+    blog="$(mktemp "${BENCH_TMPDIR:-/tmp}/jinzhi-bench-build.XXXXXX")"
+    if ! ( cd "$REPO_ROOT" &&
+           cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release &&
+           cmake --build build-bench -j2 --target jinzhi ) >"$blog" 2>&1; then
+      tail -n 40 "$blog" >&2
+      rm -f "$blog"
+      die "Release build failed (cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release && cmake --build build-bench -j2)"
+    fi
+    rm -f "$blog"
+    JINZHI="$REPO_ROOT/build-bench/jinzhi"
+    JINZHI_BUILD_NOTE="build-bench/ (CMAKE_BUILD_TYPE=Release)"
+  fi
+  [[ -x "$JINZHI" ]] || die "no jinzhi binary at $JINZHI"
+}
+
+# ---------------------------------------------------------------- temp dir + cleanup
+
+BENCH_PIDS=()          # processes this script started (the `timeout` wrappers)
+BENCH_TMP=""
+
+# make_tmp NAME — create the run's temp dir (under BENCH_TMPDIR, default /tmp).
+make_tmp() {
+  BENCH_TMP="$(mktemp -d "${BENCH_TMPDIR:-/tmp}/jinzhi-bench-$1.XXXXXX")"
+  chmod 755 "$BENCH_TMP"   # nginx workers run as nobody and must reach the doc root
+}
+
+# stop_pid PID [NAME] — SIGTERM, wait up to STOP_WAIT seconds, then SIGKILL.
+# Returns 0 when it stopped on SIGTERM, 1 when it needed SIGKILL, 2 when it was gone.
+stop_pid() {
+  local pid="$1" name="${2:-process}" i
+  kill -0 "$pid" 2>/dev/null || return 2
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < ${STOP_WAIT:-10} * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  log "WARNING: $name (pid $pid) did not stop within ${STOP_WAIT:-10}s of SIGTERM; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  return 1
+}
+
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  for pid in "${BENCH_PIDS[@]+"${BENCH_PIDS[@]}"}"; do
+    stop_pid "$pid" "pid $pid" || true
+  done
+  if [[ -n "$BENCH_TMP" && -d "$BENCH_TMP" ]]; then
+    if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+      log "kept temp dir $BENCH_TMP"
+    else
+      rm -rf "$BENCH_TMP"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# spawn_bounded MAXSECS PIDFILE OUTFILE ERRFILE CMD... — start CMD in the background
+# under `timeout MAXSECS`, so it ends by itself even if this script is killed with
+# SIGKILL. The real process id of CMD is written to PIDFILE (the wrapper execs it);
+# the wrapper's pid is registered for cleanup and left in $SPAWNED.
+spawn_bounded() {
+  local max="$1" pidfile="$2" out="$3" err="$4"; shift 4
+  timeout --kill-after=5 "$max" bash -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" \
+    </dev/null >"$out" 2>"$err" &
+  SPAWNED=$!
+  BENCH_PIDS+=("$SPAWNED")
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "$pidfile" ]] && return 0
+    sleep 0.05
+  done
+  die "process did not start: $*"
+}
+
+# ---------------------------------------------------------------- network
+
+# free_port — print a TCP port on 127.0.0.1 that is free right now.
+free_port() {
+  python3 - <<'EOF'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+EOF
+}
+
+# wait_http_200 URL TIMEOUT_SECS [PID] — poll until URL answers 200; fail on timeout
+# or when PID (the server) has died.
+wait_http_200() {
+  local url="$1" timeout_s="$2" pid="${3:-}" code i
+  for ((i = 0; i < timeout_s * 10; i++)); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null || true)"
+    [[ "$code" == 200 ]] && return 0
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      log "server (pid $pid) exited before $url answered 200"
+      return 1
+    fi
+    sleep 0.1
+  done
+  log "timeout: $url did not answer 200 within ${timeout_s}s (last status: ${code:-none})"
+  return 1
+}
+
+# ---------------------------------------------------------------- numbers
+
+# median N... — median of the numbers (mean of the middle two for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) printf "%.6g\n", a[(NR + 1) / 2]
+    else        printf "%.6g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# ratio A B — A/B with 3 decimals ("nan" when B is 0 or empty).
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "nan"; else printf "%.3f\n", a / b }'
+}
+
+# proc_kb PID FIELD — a kB field (VmHWM, VmRSS) from /proc/PID/status, or "?".
+proc_kb() {
+  awk -v f="$2:" '$1 == f { print $2; found = 1 } END { if (!found) print "?" }' \
+    "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+# mib KB — kB to MiB with one decimal.
+mib() {
+  [[ "$1" =~ ^[0-9]+$ ]] || { echo "?"; return; }
+  awk -v k="$1" 'BEGIN { printf "%.1f\n", k / 1024 }'
+}
+
+# machine_summary — one block describing the machine, for the output header.
+machine_summary() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')," \
+       "$(free -h | awk '/^Mem:/ {print $2}') RAM, kernel $(uname -r)"
+  echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average before the run)"
+}

@@ -1,0 +1,36 @@
+/*
+ * Subcommands of the jinzhi binary. Each lives in its own file and exports one const
+ * struct cmd_entry; main.c dispatches over the table.
+ */
+#ifndef JZ_CLI_H
+#define JZ_CLI_H
+
+#include "platform/config.h"
+
+struct db;
+
+struct cmd_entry {
+	const char *name;  /* subcommand */
+	const char *usage; /* one-line synopsis */
+	const char *help;  /* what it does and its options */
+	int (*exec)(int argc, char **argv); /* returns the exit status */
+};
+
+extern const struct cmd_entry cmd_serve_entry, cmd_migrate_entry, cmd_demo_entry,
+	cmd_import_entry, cmd_export_entry, cmd_version_entry, cmd_audit_entry;
+
+/*
+ * Common start of a command: reads --config/--db/--deployment and the other configuration
+ * flags (plus JINZHI_* and the file) into *c, leaving other arguments in place for the command.
+ * Returns 0, 1 after printing help (for --help), or -1 on a bad value.
+ */
+int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c);
+
+/* Opens the configured database, creating and migrating it, and loads reference data.
+ * Returns 0 and *db (db_close frees it), or -1. */
+int cli_open_db(const struct config *c, int bulk, struct db **db);
+
+/* Reads a whole file (or "-" for standard input). Returns the bytes (free them) or NULL. */
+char *cli_read_file(const char *path, size_t *n);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * What the subcommands share: configuration flags, opening the database, reading files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "modules/regions/service.h"
+#include "platform/db.h"
+#include "platform/mem.h"
+#include "platform/migrate.h"
+
+static const struct {
+	const char *flag;
+	enum config_key key;
+} FLAGS[] = {
+	{"--listen", CK_LISTEN},	 {"--threads", CK_THREADS},
+	{"--drain-seconds", CK_DRAIN},	 {"--db", CK_DB},
+	{"--deployment", CK_DEPLOYMENT}, {"--log-requests", CK_LOG_REQUESTS},
+};
+
+int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c)
+{
+	config_defaults(c);
+	const char *file = getenv("JINZHI_CONFIG");
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
+			printf("\nConfiguration flags (all commands): --config FILE, --db FILE, "
+			       "--deployment CODE,\n--listen ADDR:PORT, --threads N, "
+			       "--drain-seconds N, --log-requests true|false.\n"
+			       "Precedence: flag > environment (JINZHI_*) > file > default.\n");
+			return 1;
+		}
+		if (strcmp(argv[i], "--config") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "jinzhi: --config needs a file\n");
+				return -1;
+			}
+			file = argv[i + 1];
+		}
+	}
+	if (file && config_load_file(c, file) != 0)
+		return -1;
+	if (config_load_env(c) != 0)
+		return -1;
+	/* Take the configuration flags out, leave the rest for the command. */
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		int matched = 0;
+		for (size_t k = 0; k < sizeof FLAGS / sizeof FLAGS[0]; k++) {
+			size_t fl = strlen(FLAGS[k].flag);
+			const char *value = NULL;
+			if (strcmp(argv[i], FLAGS[k].flag) == 0) {
+				if (i + 1 >= *argc) {
+					fprintf(stderr, "jinzhi: %s needs a value\n", FLAGS[k].flag);
+					return -1;
+				}
+				value = argv[++i];
+			} else if (strncmp(argv[i], FLAGS[k].flag, fl) == 0 && argv[i][fl] == '=') {
+				value = argv[i] + fl + 1;
+			}
+			if (value) {
+				if (config_set(c, FLAGS[k].key, value, "flag") != 0)
+					return -1;
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int cli_open_db(const struct config *c, int bulk, struct db **db)
+{
+	if (db_open(c->db_path, DB_OPEN_CREATE | (bulk ? DB_OPEN_BULK : 0), db) != 0)
+		return -1;
+	if (migrate_run(*db, c->deployment, 0) != 0 || regions_load(*db) != 0) {
+		db_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+char *cli_read_file(const char *path, size_t *n)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "jinzhi: cannot open %s\n", path);
+		return NULL;
+	}
+	struct buf b = {0};
+	char chunk[1 << 16];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, got);
+	int err = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		fprintf(stderr, "jinzhi: error reading %s\n", path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b, n);
+}

@@ -1,0 +1,13 @@
+/*
+ * The modules this build carries, in the order their migrations run. A new module adds one
+ * line here and one routing table in src/platform/api_routes.c.
+ */
+#include "platform/migrate.h"
+#include "modules/regions/service.h"
+
+const struct migrate_module MIGRATE_MODULES[] = {
+	{"platform", "src/platform/migrations", NULL},
+	{"regions", "src/modules/regions/migrations", regions_seed},
+	{"registry", "src/modules/registry/migrations", NULL},
+	{NULL, NULL, NULL},
+};

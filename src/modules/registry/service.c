@@ -1,0 +1,348 @@
+/*
+ * Rules of the enterprise registry: list parameters, reads, registration and changes, each
+ * change in one write transaction together with its audit entry.
+ */
+#include "service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "modules/regions/service.h"
+#include "platform/audit.h"
+#include "platform/db.h"
+#include "store.h"
+
+/* Current UTC time as 2026-11-28T10:11:12Z into out[32]. */
+static void now_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+	if (s == NULL || *s == '\0')
+		return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int choice_valid(const struct field_spec *f, const char *v)
+{
+	for (int i = 0; f->choices[i]; i++)
+		if (strcmp(f->choices[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+int registry_filter_continue(struct registry_filter *f, struct arena *a, const char *cursor,
+			     struct field_error *err)
+{
+	/* Cursor: "<sort>.<id>" or "<sort>.<id>.<hex of key>", bound to its sort. */
+	const char *bad = "cursor is not one this list returned";
+	char *end;
+	long long sk = strtoll(cursor, &end, 10);
+	if (*end != '.' || sk != (long long)(f->sort * 2 + f->desc))
+		return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
+	f->after_id = strtoll(end + 1, &end, 10);
+	if (f->sort != REG_SORT_ID) {
+		if (*end != '.')
+			return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
+		const char *hex = end + 1;
+		size_t n = strlen(hex);
+		if (n % 2 || n > 1024)
+			return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
+		char *key = arena_alloc(a, n / 2 + 1);
+		for (size_t i = 0; i < n / 2; i++) {
+			unsigned x;
+			if (sscanf(hex + 2 * i, "%2x", &x) != 1)
+				return field_fail(err, "cursor", "invalid", "%s", bad),
+				       REG_INVALID;
+			key[i] = (char)x;
+		}
+		key[n / 2] = '\0';
+		f->after_key = key;
+	} else if (*end) {
+		return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
+	}
+	f->has_cursor = 1;
+	return REG_OK;
+}
+
+int registry_filter_parse(struct registry_filter *f, struct arena *a, const char *region,
+			  const char *industry, const char *status, const char *size, const char *q,
+			  const char *sort, const char *limit, const char *cursor,
+			  struct field_error *err)
+{
+	memset(f, 0, sizeof *f);
+	f->limit = REGISTRY_PAGE_DEFAULT;
+	long long v;
+	if (region) {
+		if (parse_int(region, 100000, 999999, &v) != 0 || regions_find((int)v) == NULL)
+			return field_fail(err, "region", "unknown_region",
+					  "region must be a known six-digit region code"),
+			       REG_INVALID;
+		f->region = (int)v;
+	}
+	const struct field_spec *fs = ENTERPRISE_TYPE.fields;
+	if (industry && !choice_valid(&fs[ENT_INDUSTRY], industry))
+		return field_fail(err, "industry", "not_allowed",
+				  "industry must be a GB/T 4754 section letter A-T"),
+		       REG_INVALID;
+	if (status && !choice_valid(&fs[ENT_STATUS], status))
+		return field_fail(err, "status", "not_allowed",
+				  "status must be active, suspended, revoked or deregistered"),
+		       REG_INVALID;
+	if (size && !choice_valid(&fs[ENT_SIZE], size))
+		return field_fail(err, "size", "not_allowed",
+				  "size must be micro, small, medium or large"),
+		       REG_INVALID;
+	f->industry = industry;
+	f->status = status;
+	f->size = size;
+	if (q && *q) {
+		size_t n = strlen(q);
+		if (n > 100 || utf8_invalid_at(q, n) >= 0)
+			return field_fail(err, "q", "invalid",
+					  "q must be valid UTF-8 of at most 100 bytes"),
+			       REG_INVALID;
+		f->q = arena_strdup(a, q);
+	}
+	if (sort) {
+		const char *k = sort;
+		if (*k == '-') {
+			f->desc = 1;
+			k++;
+		}
+		if (strcmp(k, "id") == 0)
+			f->sort = REG_SORT_ID;
+		else if (strcmp(k, "name") == 0)
+			f->sort = REG_SORT_NAME;
+		else if (strcmp(k, "credit_code") == 0)
+			f->sort = REG_SORT_CREDIT_CODE;
+		else
+			return field_fail(err, "sort", "not_allowed",
+					  "sort must be id, name or credit_code, with - for "
+					  "descending"),
+			       REG_INVALID;
+	}
+	if (limit) {
+		if (parse_int(limit, 1, REGISTRY_PAGE_MAX, &v) != 0)
+			return field_fail(err, "limit", "out_of_range",
+					  "limit must be an integer from 1 to %d",
+					  REGISTRY_PAGE_MAX),
+			       REG_INVALID;
+		f->limit = (int)v;
+	}
+	if (cursor)
+		return registry_filter_continue(f, a, cursor, err);
+	return REG_OK;
+}
+
+static const char *cursor_make(struct arena *a, const struct registry_filter *f, int64_t id,
+			       const char *key)
+{
+	struct buf b = {0};
+	buf_printf(&b, "%d.%lld", f->sort * 2 + f->desc, (long long)id);
+	if (f->sort != REG_SORT_ID) {
+		buf_putc(&b, '.');
+		for (const unsigned char *p = (const unsigned char *)(key ? key : ""); *p; p++)
+			buf_printf(&b, "%02x", *p);
+	}
+	const char *s = arena_strdup(a, b.data);
+	buf_free(&b);
+	return s;
+}
+
+int registry_list(struct db *db, const struct actor *who, const struct registry_filter *f,
+		  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor)
+{
+	*next_cursor = NULL;
+	int lo, hi;
+	if (store_scope_range(who, f->region, &lo, &hi) != 0)
+		return REG_OK;
+	int64_t last_id = 0;
+	const char *last_key = NULL;
+	int n = store_list(db, f, lo, hi, a, fn, ctx, &last_id, &last_key);
+	if (n < 0)
+		return REG_ERROR;
+	if (n == f->limit)
+		*next_cursor = cursor_make(a, f, last_id, last_key);
+	return REG_OK;
+}
+
+int registry_count(struct db *db, const struct actor *who, const struct registry_filter *f,
+		   int64_t *count)
+{
+	int lo, hi;
+	*count = 0;
+	if (store_scope_range(who, f->region, &lo, &hi) != 0)
+		return REG_OK;
+	return store_count(db, f, lo, hi, count) == 0 ? REG_OK : REG_ERROR;
+}
+
+int registry_get(struct db *db, const struct actor *who, const char *credit_code,
+		 struct arena *a, struct record *out)
+{
+	int lo, hi;
+	if (store_scope_range(who, 0, &lo, &hi) != 0)
+		return REG_NOT_FOUND;
+	int64_t id;
+	int rc = store_get(db, credit_code, lo, hi, a, out, &id);
+	return rc == DB_ROW ? REG_OK : rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;
+}
+
+int registry_rules_check(const struct actor *who, const struct record *r, struct field_error *err)
+{
+	int code = atoi(r->v[ENT_REGION_CODE]);
+	if (regions_find(code) == NULL)
+		return field_fail(err, "region_code", "unknown_region",
+				  "region_code %d is not a known GB/T 2260 region", code);
+	if (!actor_region_in_scope(who, code))
+		return field_fail(err, "region_code", "out_of_scope",
+				  "region_code %d is outside your jurisdiction", code);
+	char today[32];
+	now_iso(today);
+	today[10] = '\0';
+	if (r->v[ENT_ESTABLISHED_ON] && strcmp(r->v[ENT_ESTABLISHED_ON], today) > 0)
+		return field_fail(err, "established_on", "in_future",
+				  "established_on cannot be in the future");
+	const char *trained_on = r->v[ENT_QUALITY_MANAGER_TRAINED_ON];
+	if (trained_on) {
+		if (r->v[ENT_QUALITY_MANAGER_TRAINED] == NULL ||
+		    r->v[ENT_QUALITY_MANAGER_TRAINED][0] != '1')
+			return field_fail(err, "quality_manager_trained_on", "inconsistent",
+					  "quality_manager_trained_on needs "
+					  "quality_manager_trained to be true");
+		if (strcmp(trained_on, today) > 0)
+			return field_fail(err, "quality_manager_trained_on", "in_future",
+					  "quality_manager_trained_on cannot be in the future");
+	}
+	if (r->v[ENT_QMS_CERTIFICATE_NO] &&
+	    (r->v[ENT_QMS_CERTIFIED] == NULL || r->v[ENT_QMS_CERTIFIED][0] != '1'))
+		return field_fail(err, "qms_certificate_no", "inconsistent",
+				  "qms_certificate_no needs qms_certified to be true");
+	return 0;
+}
+
+static char *record_json(const struct record *r)
+{
+	struct buf b = {0};
+	record_write_json(r, &b);
+	return buf_steal(&b, NULL);
+}
+
+int registry_create(struct db *db, const struct actor *who, const struct record *in,
+		    struct arena *a, struct record *out, struct field_error *err)
+{
+	if (record_check(in, 0, err) != 0)
+		return REG_INVALID;
+	struct record r = *in;
+	if (r.v[ENT_STATUS] == NULL)
+		record_set(&r, a, ENT_STATUS, "active", 6);
+	if (registry_rules_check(who, &r, err) != 0)
+		return REG_INVALID;
+	char now[32];
+	now_iso(now);
+	record_set(&r, a, ENT_CREATED_AT, now, strlen(now));
+	record_set(&r, a, ENT_UPDATED_AT, now, strlen(now));
+	record_set(&r, a, ENT_VERSION, "1", 1);
+
+	if (db_begin_write(db) != 0)
+		return REG_ERROR;
+	struct record existing;
+	int64_t id;
+	int rc = store_get(db, r.v[ENT_CREDIT_CODE], 0, 999999, a, &existing, &id);
+	if (rc == DB_ROW) {
+		db_rollback(db);
+		field_fail(err, "credit_code", "duplicate", "%s is already registered",
+			   r.v[ENT_CREDIT_CODE]);
+		return REG_CONFLICT;
+	}
+	char *after = NULL;
+	if (rc < 0 || db_id_next(db, &id) != 0 || store_insert(db, id, &r) != 0)
+		goto fail;
+	after = record_json(&r);
+	if (audit_append(db, who, "enterprise.create", "enterprise", r.v[ENT_CREDIT_CODE], NULL,
+			 after, "ok") != 0 ||
+	    db_commit(db) != 0)
+		goto fail;
+	free(after);
+	*out = r;
+	return REG_OK;
+fail:
+	free(after);
+	db_rollback(db);
+	return REG_ERROR;
+}
+
+int registry_update(struct db *db, const struct actor *who, const char *credit_code,
+		    const struct record *patch, int64_t if_version, struct arena *a,
+		    struct record *out, struct field_error *err)
+{
+	if (record_check(patch, 1, err) != 0)
+		return REG_INVALID;
+	int lo, hi;
+	if (store_scope_range(who, 0, &lo, &hi) != 0)
+		return REG_NOT_FOUND;
+	if (db_begin_write(db) != 0)
+		return REG_ERROR;
+	struct record before;
+	int64_t id;
+	int rc = store_get(db, credit_code, lo, hi, a, &before, &id);
+	if (rc != DB_ROW) {
+		db_rollback(db);
+		return rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;
+	}
+	long long version = atoll(before.v[ENT_VERSION]);
+	if (if_version && if_version != version) {
+		db_rollback(db);
+		return REG_STALE;
+	}
+	struct record r = before;
+	int changed = 0;
+	for (int i = 0; i < ENT_NFIELDS; i++) {
+		if (!record_has(patch, i))
+			continue;
+		const char *o = before.v[i], *n = patch->v[i];
+		if ((o == NULL) != (n == NULL) || (o && strcmp(o, n) != 0))
+			changed = 1;
+		r.v[i] = n;
+		r.warnings[i] = patch->warnings[i];
+	}
+	if (!changed) {
+		db_rollback(db);
+		*out = before;
+		return REG_OK;
+	}
+	if (registry_rules_check(who, &r, err) != 0) {
+		db_rollback(db);
+		return REG_INVALID;
+	}
+	char now[32], ver[24];
+	now_iso(now);
+	snprintf(ver, sizeof ver, "%lld", version + 1);
+	record_set(&r, a, ENT_UPDATED_AT, now, strlen(now));
+	record_set(&r, a, ENT_VERSION, ver, strlen(ver));
+	char *bj = record_json(&before), *aj = record_json(&r);
+	int ok = store_update(db, id, &r) == 0 &&
+		 audit_append(db, who, "enterprise.update", "enterprise", credit_code, bj, aj,
+			      "ok") == 0 &&
+		 db_commit(db) == 0;
+	free(bj);
+	free(aj);
+	if (!ok) {
+		db_rollback(db);
+		return REG_ERROR;
+	}
+	*out = r;
+	return REG_OK;
+}

@@ -1,0 +1,273 @@
+/*
+ * SQL of the enterprise registry. List queries come in a fixed set of shapes (sort, direction,
+ * cursor, which filters are given); each shape's SQL is built once from constant fragments,
+ * never from user data, and then cached as a prepared statement per connection.
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/db.h"
+
+#define COLS                                                                                       \
+	"credit_code, name, name_bo, legal_representative, address, region_code, industry, size, " \
+	"status, established_on, contact_name, contact_phone, contact_email, qms_standard, "       \
+	"qms_certified, qms_certificate_no, qms_certification_body, standards_adopted, "           \
+	"inspection_capability, metrology_capability, quality_manager_trained, "                   \
+	"quality_manager_trained_on, created_at, updated_at, version"
+
+enum {
+	SHAPE_DESC = 1 << 0,
+	SHAPE_CURSOR = 1 << 1,
+	SHAPE_INDUSTRY = 1 << 2,
+	SHAPE_STATUS = 1 << 3,
+	SHAPE_SIZE = 1 << 4,
+	SHAPE_Q = 1 << 5,
+	SHAPE_VARIANTS = 1 << 6,
+};
+
+static char *list_sql[REG_SORT_COUNT][SHAPE_VARIANTS];
+static char *count_sql[SHAPE_VARIANTS];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static const char *const SORT_KEY[REG_SORT_COUNT] = {NULL, "name", "credit_code"};
+
+static void where_filters(struct buf *b, int shape)
+{
+	buf_puts(b, " WHERE region_code BETWEEN ? AND ?");
+	if (shape & SHAPE_INDUSTRY)
+		buf_puts(b, " AND industry = ?");
+	if (shape & SHAPE_STATUS)
+		buf_puts(b, " AND status = ?");
+	if (shape & SHAPE_SIZE)
+		buf_puts(b, " AND size = ?");
+	if (shape & SHAPE_Q)
+		buf_puts(b, " AND (name LIKE ? ESCAPE '\\' OR name_bo LIKE ? ESCAPE '\\'"
+			    " OR credit_code LIKE ? ESCAPE '\\')");
+}
+
+static void build_sql(void)
+{
+	for (int s = 0; s < REG_SORT_COUNT; s++)
+		for (int shape = 0; shape < SHAPE_VARIANTS; shape++) {
+			struct buf b = {0};
+			const char *key = SORT_KEY[s];
+			const char *op = (shape & SHAPE_DESC) ? "<" : ">";
+			const char *dir = (shape & SHAPE_DESC) ? " DESC" : "";
+			buf_printf(&b, "SELECT id, %s, " COLS " FROM enterprise", key ? key : "''");
+			where_filters(&b, shape);
+			if (shape & SHAPE_CURSOR) {
+				if (key)
+					buf_printf(&b, " AND (%s, id) %s (?, ?)", key, op);
+				else
+					buf_printf(&b, " AND id %s ?", op);
+			}
+			if (key)
+				buf_printf(&b, " ORDER BY %s%s, id%s LIMIT ?", key, dir, dir);
+			else
+				buf_printf(&b, " ORDER BY id%s LIMIT ?", dir);
+			list_sql[s][shape] = buf_steal(&b, NULL);
+		}
+	for (int shape = 0; shape < SHAPE_VARIANTS; shape++) {
+		if (shape & (SHAPE_DESC | SHAPE_CURSOR))
+			continue;
+		struct buf b = {0};
+		buf_puts(&b, "SELECT count(*) FROM enterprise");
+		where_filters(&b, shape);
+		count_sql[shape] = buf_steal(&b, NULL);
+	}
+}
+
+int store_scope_range(const struct actor *who, int region, int *lo, int *hi)
+{
+	int flo = 0, fhi = 999999;
+	if (region) {
+		flo = region;
+		fhi = region % 10000 == 0 ? region + 9999 : region % 100 == 0 ? region + 99 : region;
+	}
+	if (who->all_regions) {
+		*lo = flo;
+		*hi = fhi;
+		return 0;
+	}
+	/* A scope of several ranges is narrowed to the one the filter falls in. */
+	for (int i = 0; i < who->nranges; i++) {
+		int l = flo > who->lo[i] ? flo : who->lo[i];
+		int h = fhi < who->hi[i] ? fhi : who->hi[i];
+		if (l <= h) {
+			*lo = l;
+			*hi = h;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Fills r from columns first.. of st, in field order. */
+static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct record *r)
+{
+	record_init(r, &ENTERPRISE_TYPE);
+	for (int i = 0; i < ENT_NFIELDS; i++) {
+		if (db_col_is_null(st, first + i)) {
+			r->present |= (uint64_t)1 << i;
+			continue;
+		}
+		size_t n;
+		const char *s = db_col_text(st, first + i, &n);
+		record_set(r, a, i, s, n);
+	}
+}
+
+int store_get(struct db *db, const char *credit_code, int lo, int hi, struct arena *a,
+	      struct record *out, int64_t *id)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, " COLS " FROM enterprise WHERE "
+					    "credit_code = ? AND region_code BETWEEN ? AND ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_cstr(st, 1, credit_code);
+	db_bind_int64(st, 2, lo);
+	db_bind_int64(st, 3, hi);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		row_to_record(st, 1, a, out);
+	}
+	db_reset(st);
+	return rc;
+}
+
+static void bind_fields(struct db_stmt *st, int first, const struct record *r)
+{
+	for (int i = 0; i < ENT_NFIELDS; i++) {
+		const char *v = r->v[i];
+		enum field_type t = r->type->fields[i].type;
+		if (v == NULL)
+			db_bind_null(st, first + i);
+		else if (t == FT_INT || t == FT_BOOL)
+			db_bind_int64(st, first + i, strtoll(v, NULL, 10));
+		else
+			db_bind_cstr(st, first + i, v);
+	}
+}
+
+int store_insert(struct db *db, int64_t id, const struct record *r)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO enterprise (id, " COLS ") VALUES (?,"
+					    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_int64(st, 1, id);
+	bind_fields(st, 2, r);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : DB_DONE;
+}
+
+int store_update(struct db *db, int64_t id, const struct record *r)
+{
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE enterprise SET (" COLS ") = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		    "?,?,?,?) WHERE id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	bind_fields(st, 1, r);
+	db_bind_int64(st, ENT_NFIELDS + 1, id);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : DB_DONE;
+}
+
+static int shape_of(const struct registry_filter *f)
+{
+	return (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
+	       (f->industry ? SHAPE_INDUSTRY : 0) | (f->status ? SHAPE_STATUS : 0) |
+	       (f->size ? SHAPE_SIZE : 0) | (f->q ? SHAPE_Q : 0);
+}
+
+/* Binds the WHERE parameters; returns the next parameter index. */
+static int bind_filters(struct db_stmt *st, const struct registry_filter *f, int lo, int hi,
+			struct arena *a)
+{
+	int k = 1;
+	db_bind_int64(st, k++, lo);
+	db_bind_int64(st, k++, hi);
+	if (f->industry)
+		db_bind_cstr(st, k++, f->industry);
+	if (f->status)
+		db_bind_cstr(st, k++, f->status);
+	if (f->size)
+		db_bind_cstr(st, k++, f->size);
+	if (f->q) {
+		/* Escape LIKE's wildcards so the text matches itself. */
+		struct buf b = {0};
+		buf_putc(&b, '%');
+		for (const char *p = f->q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_putc(&b, '\\');
+			buf_putc(&b, *p);
+		}
+		buf_putc(&b, '%');
+		db_bind_text(st, k++, b.data, b.len);
+		db_bind_text(st, k++, b.data, b.len);
+		db_bind_text(st, k++, b.data + 1, b.len - 1); /* credit code: prefix */
+		buf_free(&b);
+	}
+	(void)a;
+	return k;
+}
+
+int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, struct arena *a,
+	       registry_row_fn fn, void *ctx, int64_t *last_id, const char **last_key)
+{
+	pthread_once(&sql_once, build_sql);
+	struct db_stmt *st = db_prepare(db, list_sql[f->sort][shape_of(f)]);
+	if (st == NULL)
+		return DB_ERROR;
+	int k = bind_filters(st, f, lo, hi, a);
+	if (f->has_cursor) {
+		if (SORT_KEY[f->sort])
+			db_bind_cstr(st, k++, f->after_key ? f->after_key : "");
+		db_bind_int64(st, k++, f->after_id);
+	}
+	db_bind_int64(st, k, f->limit);
+	int rc, n = 0;
+	struct arena row_arena = {0};
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct record r;
+		arena_free(&row_arena);
+		row_to_record(st, 2, &row_arena, &r);
+		*last_id = db_col_int64(st, 0);
+		n++;
+		if (SORT_KEY[f->sort] && n == f->limit) {
+			size_t len;
+			const char *key = db_col_text(st, 1, &len);
+			*last_key = arena_strndup(a, key, len);
+		}
+		if (fn(ctx, &r) != 0) {
+			rc = DB_DONE;
+			break;
+		}
+	}
+	arena_free(&row_arena);
+	db_reset(st);
+	return rc < 0 ? rc : n;
+}
+
+int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, int64_t *count)
+{
+	pthread_once(&sql_once, build_sql);
+	int shape = shape_of(f) & ~(SHAPE_DESC | SHAPE_CURSOR);
+	struct db_stmt *st = db_prepare(db, count_sql[shape]);
+	if (st == NULL)
+		return DB_ERROR;
+	bind_filters(st, f, lo, hi, NULL);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*count = db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}

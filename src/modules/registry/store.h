@@ -1,0 +1,39 @@
+/*
+ * The registry's SQL (private to the module). Functions return DB_* results (db.h).
+ */
+#ifndef JZ_REGISTRY_STORE_H
+#define JZ_REGISTRY_STORE_H
+
+#include "modules/registry/service.h"
+
+struct db;
+
+/* Region code range a query may touch: the filter's subtree within the actor's scope.
+ * Returns 0, or -1 if they do not overlap (nothing can match). */
+int store_scope_range(const struct actor *who, int region, int *lo, int *hi);
+
+/* Reads the enterprise with this credit code whose region lies in [lo, hi]. Returns DB_ROW
+ * with *out and *id, DB_DONE if absent, or a negative db_result. */
+int store_get(struct db *db, const char *credit_code, int lo, int hi, struct arena *a,
+	      struct record *out, int64_t *id);
+
+/* Inserts r (every field of the type, created_at/updated_at/version included) as id. */
+int store_insert(struct db *db, int64_t id, const struct record *r);
+
+/* Overwrites every field of the row id with r. */
+int store_update(struct db *db, int64_t id, const struct record *r);
+
+/* Runs a list query within [lo, hi], calling fn per row. *last_id and *last_key receive the
+ * last row's cursor values (key in a). Returns the number of rows or a negative db_result. */
+int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, struct arena *a,
+	       registry_row_fn fn, void *ctx, int64_t *last_id, const char **last_key);
+
+/* Counts matching rows. */
+int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, int64_t *count);
+
+/* Rules across fields (in service.c), checked on a record as it will be stored: known region
+ * within the actor's scope, no dates in the future, consistent quality-file fields. Returns 0
+ * or -1 with *err. */
+int registry_rules_check(const struct actor *who, const struct record *r, struct field_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Who is acting and where they may act. Every service call takes an actor; the store narrows
+ * every query by the actor's data scope, so a handler that forgets a check cannot leak
+ * another jurisdiction's records. (Accounts and roles fill this in; until then the server
+ * acts for an anonymous caller with the whole region in scope.)
+ */
+#ifndef JZ_ACTOR_H
+#define JZ_ACTOR_H
+
+#define ACTOR_MAX_RANGES 8
+
+struct actor {
+	const char *name;	 /* user name, "cli:<login>" or "anonymous" */
+	const char *org_unit;	 /* org unit code, or NULL */
+	const char *request_id;	 /* for the audit log, or NULL */
+	const char *client_addr; /* for the audit log, or NULL */
+	int all_regions;	 /* scope covers every region */
+	int nranges;		 /* otherwise: region code ranges in scope */
+	int lo[ACTOR_MAX_RANGES], hi[ACTOR_MAX_RANGES]; /* inclusive bounds */
+};
+
+/* 1 if region code lies in the actor's scope. */
+static inline int actor_region_in_scope(const struct actor *a, int code)
+{
+	if (a->all_regions)
+		return 1;
+	for (int i = 0; i < a->nranges; i++)
+		if (code >= a->lo[i] && code <= a->hi[i])
+			return 1;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * Hash-chained audit entries (BLAKE2b-256 through libsodium's generic hash).
+ * hash = H(prev_hash | id | at | actor | org_unit | action | entity_type | entity_key |
+ * before | after | request_id | client_addr | outcome), each part length-prefixed so that
+ * no two different entries hash the same bytes.
+ */
+#include "audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "actor.h"
+#include "db.h"
+
+#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_NPARTS 12
+
+static void hash_part(crypto_generichash_state *h, const char *s)
+{
+	uint64_t n = s ? strlen(s) : UINT64_MAX;
+	unsigned char len[8];
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)(n >> (8 * i));
+	crypto_generichash_update(h, len, sizeof len);
+	if (s)
+		crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+}
+
+/* parts: prev, id, at, actor, org, action, type, key, before, after, rid, addr, outcome */
+static void entry_hash(const char *const parts[AUDIT_NPARTS + 1], char hex[65])
+{
+	crypto_generichash_state h;
+	unsigned char out[32];
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	for (int i = 0; i <= AUDIT_NPARTS; i++)
+		hash_part(&h, parts[i]);
+	crypto_generichash_final(&h, out, sizeof out);
+	sodium_bin2hex(hex, 65, out, sizeof out);
+}
+
+int audit_append(struct db *db, const struct actor *who, const char *action,
+		 const char *entity_type, const char *entity_key, const char *before,
+		 const char *after, const char *outcome)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+	int rc = db_step(st);
+	char prev[65] = AUDIT_GENESIS;
+	int64_t id = 1;
+	if (rc == DB_ROW) {
+		id = db_col_int64(st, 0) + 1;
+		snprintf(prev, sizeof prev, "%s", db_col_text(st, 1, NULL));
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+
+	char at[96], idtext[24];
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+	const char *parts[AUDIT_NPARTS + 1] = {
+		prev,	     idtext, at,     who->name,	      who->org_unit,	 action,
+		entity_type, entity_key, before, after, who->request_id, who->client_addr,
+		outcome};
+	char hash[65];
+	entry_hash(parts, hash);
+
+	st = db_prepare(db, "INSERT INTO audit_log (id, at, actor, org_unit, action, entity_type, "
+			    "entity_key, before_json, after_json, request_id, client_addr, outcome, "
+			    "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	db_bind_int64(st, 1, id);
+	for (int i = 2; i <= 12; i++)
+		db_bind_cstr(st, i, parts[i]);
+	db_bind_cstr(st, 13, prev);
+	db_bind_cstr(st, 14, hash);
+	rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)
+{
+	struct db_stmt *st = db_prepare_once(
+		db, "SELECT id, at, actor, org_unit, action, entity_type, entity_key, before_json, "
+		    "after_json, request_id, client_addr, outcome, prev_hash, hash FROM audit_log "
+		    "ORDER BY id");
+	if (st == NULL)
+		return -1;
+	char prev[65] = AUDIT_GENESIS;
+	int64_t expect = 1, n = 0;
+	int rc, result = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
+		const char *parts[AUDIT_NPARTS + 1];
+		char idtext[24];
+		snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+		parts[0] = prev;
+		parts[1] = idtext;
+		for (int i = 1; i <= 11; i++)
+			parts[i + 1] = db_col_is_null(st, i) ? NULL : db_col_text(st, i, NULL);
+		char hash[65];
+		entry_hash(parts, hash);
+		const char *stored_prev = db_col_text(st, 12, NULL);
+		const char *stored = db_col_text(st, 13, NULL);
+		n++;
+		if (id != expect || strcmp(stored_prev, prev) != 0 || strcmp(stored, hash) != 0) {
+			*bad_id = id;
+			result = 1;
+			break;
+		}
+		memcpy(prev, stored, 65);
+		expect = id + 1;
+	}
+	db_finalize(st);
+	if (checked)
+		*checked = n;
+	return rc < 0 ? -1 : result;
+}

@@ -1,0 +1,208 @@
+/*
+ * Configuration sources and their checks (see config.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const struct {
+	const char *section, *key, *env, *help;
+} KEYS[CK_COUNT] = {
+	[CK_LISTEN] = {"server", "listen", "JINZHI_LISTEN", "address:port to listen on"},
+	[CK_THREADS] = {"server", "threads", "JINZHI_THREADS", "worker threads"},
+	[CK_DRAIN] = {"server", "drain_seconds", "JINZHI_DRAIN_SECONDS",
+		      "seconds SIGTERM waits for requests in flight"},
+	[CK_DB] = {"database", "path", "JINZHI_DB", "SQLite database file"},
+	[CK_DEPLOYMENT] = {"database", "deployment", "JINZHI_DEPLOYMENT",
+			   "id prefix of this deployment, fixed at creation"},
+	[CK_LOG_REQUESTS] = {"log", "requests", "JINZHI_LOG_REQUESTS",
+			     "log one line per request (true/false)"},
+};
+
+const char *config_key_name(enum config_key k)
+{
+	static char names[CK_COUNT][48];
+	if (names[k][0] == '\0')
+		snprintf(names[k], sizeof names[k], "%s.%s", KEYS[k].section, KEYS[k].key);
+	return names[k];
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	char threads[16];
+	snprintf(threads, sizeof threads, "%ld", n < 1 ? 1 : n > 64 ? 64 : n);
+	config_set(c, CK_LISTEN, "127.0.0.1:8080", "default");
+	config_set(c, CK_THREADS, threads, "default");
+	config_set(c, CK_DRAIN, "10", "default");
+	config_set(c, CK_DB, "jinzhi.db", "default");
+	config_set(c, CK_DEPLOYMENT, "0", "default");
+	config_set(c, CK_LOG_REQUESTS, "true", "default");
+}
+
+static int bad(enum config_key k, const char *source, const char *value, const char *why)
+{
+	fprintf(stderr, "jinzhi: configuration %s (from %s) = \"%s\": %s\n", config_key_name(k),
+		source, value, why);
+	return -1;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int config_set(struct config *c, enum config_key k, const char *value, const char *source)
+{
+	long v;
+	switch (k) {
+	case CK_LISTEN: {
+		const char *colon = strrchr(value, ':');
+		if (colon == NULL)
+			return bad(k, source, value, "expected address:port");
+		const char *host = value;
+		size_t hlen = (size_t)(colon - value);
+		if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+			host++;
+			hlen -= 2;
+		}
+		if (hlen == 0 || hlen >= sizeof c->listen_host)
+			return bad(k, source, value, "the address is empty or too long");
+		if (parse_long(colon + 1, 0, 65535, &v) != 0)
+			return bad(k, source, value, "the port must be 0-65535");
+		memcpy(c->listen_host, host, hlen);
+		c->listen_host[hlen] = '\0';
+		if (strcmp(c->listen_host, "localhost") == 0)
+			strcpy(c->listen_host, "127.0.0.1");
+		c->port = (int)v;
+		break;
+	}
+	case CK_THREADS:
+		if (parse_long(value, 1, CONFIG_MAX_THREADS, &v) != 0)
+			return bad(k, source, value, "must be an integer from 1 to 256");
+		c->threads = (int)v;
+		break;
+	case CK_DRAIN:
+		if (parse_long(value, 0, 3600, &v) != 0)
+			return bad(k, source, value, "must be 0-3600 seconds");
+		c->drain_seconds = (int)v;
+		break;
+	case CK_DB:
+		if (value[0] == '\0' || strlen(value) >= sizeof c->db_path)
+			return bad(k, source, value, "must be a file path");
+		strcpy(c->db_path, value);
+		break;
+	case CK_DEPLOYMENT:
+		if (parse_long(value, 0, 9223371, &v) != 0)
+			return bad(k, source, value, "must be an integer from 1 to 9223371 "
+						     "(a GB/T 2260 code such as 540000)");
+		c->deployment = v;
+		break;
+	case CK_LOG_REQUESTS:
+		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
+			c->log_requests = 1;
+		else if (strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0)
+			c->log_requests = 0;
+		else
+			return bad(k, source, value, "must be true or false");
+		break;
+	default:
+		return -1;
+	}
+	c->source[k] = source;
+	return 0;
+}
+
+struct ini_ctx {
+	struct config *c; /* being filled */
+	int failed;	  /* a bad key or value was met */
+};
+
+static int config_ini_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct ini_ctx *x = user;
+	for (int k = 0; k < CK_COUNT; k++)
+		if (strcmp(KEYS[k].section, section) == 0 && strcmp(KEYS[k].key, name) == 0) {
+			if (config_set(x->c, (enum config_key)k, value, "file") != 0)
+				x->failed = 1;
+			return 1;
+		}
+	fprintf(stderr, "jinzhi: configuration file: unknown key [%s] %s\n", section, name);
+	x->failed = 1;
+	return 1;
+}
+
+int config_load_file(struct config *c, const char *path)
+{
+	struct ini_ctx x = {c, 0};
+	int rc = ini_parse(path, config_ini_entry, &x);
+	if (rc < 0) {
+		fprintf(stderr, "jinzhi: cannot read configuration file %s\n", path);
+		return -1;
+	}
+	if (rc > 0) {
+		fprintf(stderr, "jinzhi: configuration file %s: syntax error on line %d\n", path, rc);
+		return -1;
+	}
+	snprintf(c->config_file, sizeof c->config_file, "%s", path);
+	return x.failed ? -1 : 0;
+}
+
+int config_load_env(struct config *c)
+{
+	for (int k = 0; k < CK_COUNT; k++) {
+		const char *v = getenv(KEYS[k].env);
+		if (v && config_set(c, (enum config_key)k, v, "env") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void config_print(const struct config *c, FILE *f)
+{
+	fprintf(f, "# effective configuration (precedence: flag > env > file > default)\n");
+	if (c->config_file[0])
+		fprintf(f, "# file: %s\n", c->config_file);
+	const char *section = "";
+	for (int k = 0; k < CK_COUNT; k++) {
+		if (strcmp(section, KEYS[k].section) != 0) {
+			section = KEYS[k].section;
+			fprintf(f, "[%s]\n", section);
+		}
+		char val[4200];
+		switch (k) {
+		case CK_LISTEN:
+			snprintf(val, sizeof val, "%s%s%s:%d", strchr(c->listen_host, ':') ? "[" : "",
+				 c->listen_host, strchr(c->listen_host, ':') ? "]" : "", c->port);
+			break;
+		case CK_THREADS:
+			snprintf(val, sizeof val, "%d", c->threads);
+			break;
+		case CK_DRAIN:
+			snprintf(val, sizeof val, "%d", c->drain_seconds);
+			break;
+		case CK_DB:
+			snprintf(val, sizeof val, "%s", c->db_path);
+			break;
+		case CK_DEPLOYMENT:
+			snprintf(val, sizeof val, "%lld", (long long)c->deployment);
+			break;
+		default:
+			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");
+		}
+		fprintf(f, "%s = %s    ; %s (%s; env %s)\n", KEYS[k].key, val, c->source[k],
+			KEYS[k].help, KEYS[k].env);
+	}
+}

@@ -1,0 +1,56 @@
+/*
+ * Configuration: defaults, then a file (INI, read with inih), then JINZHI_* environment
+ * variables, then command-line flags; a later source wins. Every value is checked where it
+ * enters and a bad one names its key and source.
+ */
+#ifndef JZ_CONFIG_H
+#define JZ_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_MAX_THREADS 256
+
+struct config {
+	char listen_host[64];	  /* numeric address */
+	int port;		  /* 0-65535 */
+	int threads;		  /* worker threads */
+	int drain_seconds;	  /* grace period on SIGTERM */
+	char db_path[4096];	  /* SQLite file */
+	int64_t deployment;	  /* id prefix (GB/T 2260 code of the deploying authority) */
+	int log_requests;	  /* one line per request */
+	char config_file[4096];	  /* file read, or "" */
+	const char *source[8];	  /* where each key came from, for --print-config */
+};
+
+/* Keys, as in the file "[section] key" and the environment JINZHI_SECTION_KEY. */
+enum config_key {
+	CK_LISTEN,
+	CK_THREADS,
+	CK_DRAIN,
+	CK_DB,
+	CK_DEPLOYMENT,
+	CK_LOG_REQUESTS,
+	CK_COUNT
+};
+
+/* Fills c with the defaults. */
+void config_defaults(struct config *c);
+
+/* Sets one key from text; source is "default", "file", "env" or "flag". Returns 0 or -1 with
+ * a message on stderr naming the key and source. */
+int config_set(struct config *c, enum config_key k, const char *value, const char *source);
+
+/* Reads an INI file into c. Returns 0 or -1 (message on stderr). */
+int config_load_file(struct config *c, const char *path);
+
+/* Applies JINZHI_* environment variables. Returns 0 or -1. */
+int config_load_env(struct config *c);
+
+/* Writes the effective configuration with the source of each value. */
+void config_print(const struct config *c, FILE *f);
+
+/* Name of key k as "section.key". */
+const char *config_key_name(enum config_key k);
+
+#endif

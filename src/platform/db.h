@@ -1,0 +1,94 @@
+/*
+ * The store interface. Modules write portable SQL with `?` parameters and use only these
+ * calls; the driver behind them is SQLite today (db_sqlite.c). A PostgreSQL driver plugs in
+ * here (rewriting `?` to `$n`, mapping errors to the same codes) without any module change.
+ *
+ * A struct db is one connection, used by one thread at a time. Prepared statements are cached
+ * per connection, keyed by the address of the SQL text, so SQL must be a string constant (or
+ * otherwise live as long as the connection).
+ */
+#ifndef JZ_DB_H
+#define JZ_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_result {
+	DB_DONE = 0,		/* no (more) rows */
+	DB_ROW = 1,		/* a row is ready */
+	DB_ERROR = -1,		/* any other failure; see db_errmsg */
+	DB_CONSTRAINT = -2,	/* a UNIQUE, CHECK or FOREIGN KEY constraint failed */
+	DB_BUSY = -3,		/* the database stayed locked past the busy timeout */
+};
+
+enum db_open_flags {
+	DB_OPEN_CREATE = 1 << 0,   /* create the file if missing */
+	DB_OPEN_READONLY = 1 << 1, /* read-only connection */
+	DB_OPEN_BULK = 1 << 2,	   /* bulk loading: larger cache; durability as usual */
+};
+
+/* Opens a connection to path with the project's settings (WAL, busy timeout, foreign keys,
+ * synchronous=FULL). Returns 0 and *out, which the caller frees with db_close, or -1 with a
+ * message on stderr. */
+int db_open(const char *path, int flags, struct db **out);
+void db_close(struct db *db);
+
+/* The driver's last error message on this connection (valid until the next call). */
+const char *db_errmsg(struct db *db);
+
+/* Runs one or more statements without parameters (migrations). Returns 0 or a negative db_result. */
+int db_exec(struct db *db, const char *sql);
+
+/* The cached prepared statement for sql (prepared on first use), reset and with no
+ * bindings. Returns NULL on a syntax error (a bug: logged). The statement belongs to the
+ * connection; callers never free it, and must db_reset it when done stepping. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+
+/* Prepares sql outside the cache (for SQL built at run time from fixed fragments). The caller
+ * frees it with db_finalize. */
+struct db_stmt *db_prepare_once(struct db *db, const char *sql);
+void db_finalize(struct db_stmt *st);
+
+/* Parameter binding, 1-based as in SQL. Text is copied. */
+void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n);
+void db_bind_cstr(struct db_stmt *st, int i, const char *s); /* NULL binds null */
+void db_bind_int64(struct db_stmt *st, int i, int64_t v);
+void db_bind_null(struct db_stmt *st, int i);
+
+/* Steps st: DB_ROW, DB_DONE or a negative db_result. */
+int db_step(struct db_stmt *st);
+/* Clears bindings and rewinds st so it can be used again. */
+void db_reset(struct db_stmt *st);
+
+/* Column access, 0-based, valid until the next step or reset. */
+int db_col_is_null(struct db_stmt *st, int i);
+int64_t db_col_int64(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i, size_t *n); /* "" for null */
+int db_col_count(struct db_stmt *st);
+
+/* Transactions. db_begin_write takes the write lock at once (BEGIN IMMEDIATE), so a
+ * transaction never fails half-way for lack of it. Each returns 0 or a negative db_result. */
+int db_begin_read(struct db *db);
+int db_begin_write(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int64_t db_changes(struct db *db);
+
+/*
+ * Row identifiers unique across deployments: deployment * 10^12 + a local sequence, so that
+ * 540000000000000123 is row 123 of the deployment numbered 540000 (a GB/T 2260 code of the
+ * deploying authority, set once at the first migration). A provincial database merged into a
+ * national one keeps every id. Must be called inside a write transaction; ids are handed out
+ * from a block reserved in the database and a rolled-back transaction forgets its block.
+ * Returns 0 and *id, or a negative db_result.
+ */
+int db_id_next(struct db *db, int64_t *id);
+
+#define DB_ID_LOCAL_SPAN 1000000000000LL /* ids per deployment */
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * Records described by field tables (see fields.h): validation of text and JSON input into
+ * canonical values, and output as JSON, CSV and JSON Schema.
+ */
+#include "fields.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "textenc.h"
+
+int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)
+{
+	err->field = field;
+	err->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int fields_find(const struct record_type *t, const char *name, size_t n)
+{
+	for (size_t i = 0; i < t->nfields; i++)
+		if (strncmp(t->fields[i].name, name, n) == 0 && t->fields[i].name[n] == '\0')
+			return (int)i;
+	return -1;
+}
+
+void record_init(struct record *r, const struct record_type *t)
+{
+	memset(r, 0, sizeof *r);
+	r->type = t;
+}
+
+void record_set(struct record *r, struct arena *a, int i, const char *s, size_t n)
+{
+	r->v[i] = s ? arena_strndup(a, s, n) : NULL;
+	r->present |= (uint64_t)1 << i;
+}
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* 0 if s[0..n) is a real date YYYY-MM-DD between 1900 and 2199. */
+static int date_check(const char *s, size_t n)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+		return -1;
+	int md = mdays[m - 1] + (m == 2 && is_leap(y));
+	return d <= md ? 0 : -1;
+}
+
+static int bool_parse(const char *s, size_t n)
+{
+	static const char *const yes[] = {"1", "true", "yes", "y", "是", "TRUE", "True", "YES", "Yes", NULL};
+	static const char *const no[] = {"0", "false", "no", "n", "否", "FALSE", "False", "NO", "No", NULL};
+	for (int i = 0; yes[i]; i++)
+		if (strlen(yes[i]) == n && memcmp(yes[i], s, n) == 0)
+			return 1;
+	for (int i = 0; no[i]; i++)
+		if (strlen(no[i]) == n && memcmp(no[i], s, n) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * Validates s[0..n) for spec and stores the canonical form in *out. The common heart of the
+ * text and JSON paths.
+ */
+static int value_canonical(const struct field_spec *f, struct arena *a, const char *s, size_t n,
+			   const char **out, const char **warning, struct field_error *err)
+{
+	*warning = NULL;
+	if (f->flags & FF_TRIM) {
+		while (n > 0 && (s[0] == ' ' || s[0] == '\t'))
+			s++, n--;
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+	}
+	switch (f->type) {
+	case FT_TEXT: {
+		ssize_t bad = utf8_invalid_at(s, n);
+		if (bad >= 0)
+			return field_fail(err, f->name, "invalid_utf8",
+					  "%s is not valid UTF-8 (byte %zd)", f->name, bad);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '\t' || ((c == '\n' || c == '\r') && (f->flags & FF_MULTILINE)))
+				continue;
+			if (c < 0x20 || c == 0x7f)
+				return field_fail(err, f->name, "invalid",
+						  "%s contains a control character", f->name);
+		}
+		size_t chars = utf8_count(s, n);
+		if (f->max_chars > 0 && chars > (size_t)f->max_chars)
+			return field_fail(err, f->name, "too_long",
+					  "%s has %zu characters; at most %d are allowed", f->name,
+					  chars, f->max_chars);
+		*out = arena_strndup(a, s, n);
+		break;
+	}
+	case FT_CODE: {
+		if (f->max_chars > 0 && n > (size_t)f->max_chars)
+			return field_fail(err, f->name, "too_long",
+					  "%s has %zu characters; at most %d are allowed", f->name, n,
+					  f->max_chars);
+		char *c = arena_strndup(a, s, n);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)c[i];
+			if (ch <= 0x20 || ch >= 0x7f)
+				return field_fail(err, f->name, "invalid",
+						  "%s may hold only printable ASCII without spaces",
+						  f->name);
+			if (f->flags & FF_UPPER)
+				c[i] = (char)toupper(ch);
+		}
+		*out = c;
+		break;
+	}
+	case FT_ENUM: {
+		for (int i = 0; f->choices[i]; i++)
+			if (strlen(f->choices[i]) == n && memcmp(f->choices[i], s, n) == 0) {
+				*out = f->choices[i];
+				goto validated;
+			}
+		struct buf b = {0};
+		for (int i = 0; f->choices[i]; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", f->choices[i]);
+		field_fail(err, f->name, "not_allowed", "%s must be one of: %s", f->name, b.data);
+		buf_free(&b);
+		return -1;
+	}
+	case FT_BOOL: {
+		int v = bool_parse(s, n);
+		if (v < 0)
+			return field_fail(err, f->name, "invalid", "%s must be true or false",
+					  f->name);
+		*out = v ? "1" : "0";
+		break;
+	}
+	case FT_DATE:
+		if (date_check(s, n) != 0)
+			return field_fail(err, f->name, "invalid",
+					  "%s must be a real date written YYYY-MM-DD", f->name);
+		*out = arena_strndup(a, s, n);
+		break;
+	case FT_INT: {
+		if (n == 0 || n > 19)
+			return field_fail(err, f->name, "invalid", "%s must be an integer", f->name);
+		int64_t v = 0;
+		size_t i = 0;
+		int neg = s[0] == '-';
+		if (neg)
+			i = 1;
+		if (i == n)
+			return field_fail(err, f->name, "invalid", "%s must be an integer", f->name);
+		for (; i < n; i++) {
+			if (!isdigit((unsigned char)s[i]))
+				return field_fail(err, f->name, "invalid", "%s must be an integer",
+						  f->name);
+			v = v * 10 + (s[i] - '0');
+		}
+		if (neg)
+			v = -v;
+		if (v < f->min || v > f->max)
+			return field_fail(err, f->name, "out_of_range",
+					  "%s must be between %lld and %lld", f->name,
+					  (long long)f->min, (long long)f->max);
+		*out = arena_printf(a, "%lld", (long long)v);
+		break;
+	}
+	case FT_STAMP:
+		return field_fail(err, f->name, "read_only", "%s is set by the server", f->name);
+	}
+validated:
+	if (f->validate && f->validate(f, *out, strlen(*out), err, warning) != 0)
+		return -1;
+	return 0;
+}
+
+int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
+		    struct field_error *err)
+{
+	const struct field_spec *f = &r->type->fields[i];
+	if (f->flags & FF_READONLY)
+		return field_fail(err, f->name, "read_only", "%s is set by the server", f->name);
+	r->present |= (uint64_t)1 << i;
+	r->warnings[i] = NULL;
+	/* An empty cell is null; a cell of spaces is too, where the field trims. */
+	size_t k = 0;
+	if (f->flags & FF_TRIM)
+		while (k < n && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+	if (k == n) {
+		r->v[i] = NULL;
+		return 0;
+	}
+	const char *out;
+	if (value_canonical(f, a, s, n, &out, &r->warnings[i], err) != 0)
+		return -1;
+	r->v[i] = out;
+	return 0;
+}
+
+int record_from_json(struct record *r, struct arena *a, json_t *obj, struct field_error *err)
+{
+	if (!json_is_object(obj))
+		return field_fail(err, NULL, "invalid_body", "the body must be a JSON object");
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val)
+	{
+		int i = fields_find(r->type, key, strlen(key));
+		if (i < 0)
+			return field_fail(err, arena_strdup(a, key), "unknown_field",
+					  "%s is not a field of %s", key, r->type->name);
+		const struct field_spec *f = &r->type->fields[i];
+		if (f->flags & FF_READONLY)
+			return field_fail(err, f->name, "read_only", "%s is set by the server",
+					  f->name);
+		r->present |= (uint64_t)1 << i;
+		r->warnings[i] = NULL;
+		if (json_is_null(val)) {
+			r->v[i] = NULL;
+			continue;
+		}
+		const char *s;
+		size_t n;
+		char num[32];
+		switch (f->type) {
+		case FT_BOOL:
+			if (!json_is_boolean(val))
+				return field_fail(err, f->name, "wrong_type",
+						  "%s must be true or false", f->name);
+			r->v[i] = json_is_true(val) ? "1" : "0";
+			continue;
+		case FT_INT:
+			if (!json_is_integer(val))
+				return field_fail(err, f->name, "wrong_type",
+						  "%s must be an integer", f->name);
+			n = (size_t)snprintf(num, sizeof num, "%lld",
+					     (long long)json_integer_value(val));
+			s = num;
+			break;
+		default:
+			if (!json_is_string(val))
+				return field_fail(err, f->name, "wrong_type", "%s must be a string",
+						  f->name);
+			s = json_string_value(val);
+			n = json_string_length(val);
+			if (memchr(s, '\0', n))
+				return field_fail(err, f->name, "invalid",
+						  "%s contains a NUL character", f->name);
+			break;
+		}
+		const char *out;
+		if (value_canonical(f, a, s, n, &out, &r->warnings[i], err) != 0)
+			return -1;
+		/* An empty string after trimming is null, as an empty CSV cell is. */
+		r->v[i] = (f->type == FT_TEXT && out[0] == '\0') ? NULL : out;
+	}
+	return 0;
+}
+
+int record_check(const struct record *r, int is_update, struct field_error *err)
+{
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		const struct field_spec *f = &r->type->fields[i];
+		int given = record_has(r, (int)i);
+		if (is_update) {
+			if (given && (f->flags & FF_IMMUTABLE))
+				return field_fail(err, f->name, "immutable",
+						  "%s cannot be changed", f->name);
+			if (given && r->v[i] == NULL && (f->flags & FF_REQUIRED))
+				return field_fail(err, f->name, "required",
+						  "%s cannot be cleared", f->name);
+		} else if ((f->flags & FF_REQUIRED) && (!given || r->v[i] == NULL)) {
+			return field_fail(err, f->name, "required", "%s is required", f->name);
+		}
+	}
+	return 0;
+}
+
+void json_write_string(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_reserve(out, n + 2);
+	out->data[out->len++] = '"';
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(out, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"':
+			buf_append(out, "\\\"", 2);
+			break;
+		case '\\':
+			buf_append(out, "\\\\", 2);
+			break;
+		case '\n':
+			buf_append(out, "\\n", 2);
+			break;
+		case '\r':
+			buf_append(out, "\\r", 2);
+			break;
+		case '\t':
+			buf_append(out, "\\t", 2);
+			break;
+		default: {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			buf_append(out, e, 6);
+		}
+		}
+	}
+	buf_append(out, s + start, n - start);
+	buf_putc(out, '"');
+}
+
+void record_write_json(const struct record *r, struct buf *out)
+{
+	buf_putc(out, '{');
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		const struct field_spec *f = &r->type->fields[i];
+		if (i)
+			buf_putc(out, ',');
+		json_write_string(out, f->name, strlen(f->name));
+		buf_putc(out, ':');
+		const char *v = r->v[i];
+		if (v == NULL)
+			buf_append(out, "null", 4);
+		else if (f->type == FT_BOOL)
+			buf_puts(out, v[0] == '1' ? "true" : "false");
+		else if (f->type == FT_INT)
+			buf_puts(out, v);
+		else
+			json_write_string(out, v, strlen(v));
+	}
+	buf_putc(out, '}');
+}
+
+void record_write_csv(const struct record *r, struct buf *out)
+{
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		if (i)
+			buf_putc(out, ',');
+		const char *v = r->v[i];
+		if (v == NULL)
+			continue;
+		if (r->type->fields[i].type == FT_BOOL)
+			buf_puts(out, v[0] == '1' ? "true" : "false");
+		else
+			csv_write_field(out, v, strlen(v));
+	}
+	buf_append(out, "\r\n", 2);
+}
+
+void record_type_write_csv_header(const struct record_type *t, struct buf *out)
+{
+	for (size_t i = 0; i < t->nfields; i++) {
+		if (i)
+			buf_putc(out, ',');
+		buf_puts(out, t->fields[i].name);
+	}
+	buf_append(out, "\r\n", 2);
+}
+
+void record_type_write_schema(const struct record_type *t, struct buf *out, int for_input)
+{
+	buf_puts(out, "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{");
+	int first = 1;
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct field_spec *f = &t->fields[i];
+		if (for_input && (f->flags & FF_READONLY))
+			continue;
+		if (!first)
+			buf_putc(out, ',');
+		first = 0;
+		json_write_string(out, f->name, strlen(f->name));
+		buf_putc(out, ':');
+		buf_putc(out, '{');
+		switch (f->type) {
+		case FT_BOOL:
+			buf_puts(out, "\"type\":[\"boolean\",\"null\"]");
+			break;
+		case FT_INT:
+			buf_printf(out, "\"type\":[\"integer\",\"null\"],\"minimum\":%lld,\"maximum\":%lld",
+				   (long long)f->min, (long long)f->max);
+			break;
+		case FT_DATE:
+			buf_puts(out, "\"type\":[\"string\",\"null\"],\"format\":\"date\"");
+			break;
+		case FT_STAMP:
+			buf_puts(out, "\"type\":\"string\",\"format\":\"date-time\"");
+			break;
+		case FT_ENUM:
+			buf_puts(out, "\"type\":[\"string\",\"null\"],\"enum\":[");
+			for (int k = 0; f->choices[k]; k++) {
+				if (k)
+					buf_putc(out, ',');
+				json_write_string(out, f->choices[k], strlen(f->choices[k]));
+			}
+			buf_puts(out, ",null]");
+			break;
+		default:
+			buf_printf(out, "\"type\":[\"string\",\"null\"],\"maxLength\":%d", f->max_chars);
+		}
+		if (f->flags & FF_READONLY)
+			buf_puts(out, ",\"readOnly\":true");
+		if (f->description) {
+			buf_puts(out, ",\"description\":");
+			json_write_string(out, f->description, strlen(f->description));
+		}
+		buf_putc(out, '}');
+	}
+	buf_puts(out, "},\"required\":[");
+	first = 1;
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct field_spec *f = &t->fields[i];
+		if (!(f->flags & FF_REQUIRED))
+			continue;
+		if (!first)
+			buf_putc(out, ',');
+		first = 0;
+		json_write_string(out, f->name, strlen(f->name));
+	}
+	buf_puts(out, "]}");
+}

@@ -1,0 +1,123 @@
+/*
+ * Records described by data. A module lists its fields once (name, type, limits, flags) and
+ * the same table then validates JSON bodies and CSV rows, binds SQL parameters, writes JSON
+ * and CSV, and describes the schema in the OpenAPI document. Values are held as canonical
+ * text (see enum field_type), so one validation path serves every way data comes in.
+ */
+#ifndef JZ_FIELDS_H
+#define JZ_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "mem.h"
+
+#define FIELDS_MAX 64 /* fields in one record type */
+
+enum field_type {
+	FT_TEXT,   /* UTF-8 text, no control characters but TAB (and LF/CR if FF_MULTILINE) */
+	FT_CODE,   /* printable ASCII without spaces, checked further by the validator */
+	FT_ENUM,   /* one of spec->choices */
+	FT_BOOL,   /* canonical "0" or "1"; CSV also accepts true/false/yes/no/是/否 */
+	FT_DATE,   /* a real calendar date as YYYY-MM-DD */
+	FT_INT,    /* decimal integer within [min, max] */
+	FT_STAMP,  /* server-set time, ISO 8601 UTC, never accepted as input */
+};
+
+enum field_flags {
+	FF_REQUIRED = 1 << 0,  /* must be present and not empty on create */
+	FF_IMMUTABLE = 1 << 1, /* may be given on create, never changed after */
+	FF_READONLY = 1 << 2,  /* set by the server; input naming it is rejected */
+	FF_MULTILINE = 1 << 3, /* FT_TEXT may hold line breaks */
+	FF_TRIM = 1 << 4,      /* leading and trailing spaces are removed on input */
+	FF_UPPER = 1 << 5,     /* FT_CODE is upper-cased on input (ASCII only) */
+};
+
+struct field_error {
+	const char *field;   /* field name, or NULL for the whole record */
+	const char *code;    /* machine code: required, too_long, invalid, ... */
+	char message[200];   /* English explanation for the user */
+};
+
+struct field_spec;
+/* Extra check of a canonical value; returns 0 or -1 with *err filled. May set *warning to a
+ * static string for a problem that does not reject the value. */
+typedef int (*field_validate_fn)(const struct field_spec *spec, const char *v, size_t n,
+				 struct field_error *err, const char **warning);
+
+struct field_spec {
+	const char *name;	     /* JSON key and CSV column */
+	enum field_type type;	     /* how the value is parsed and stored */
+	int flags;		     /* enum field_flags */
+	int max_chars;		     /* FT_TEXT/FT_CODE: maximum length in code points */
+	int64_t min, max;	     /* FT_INT: inclusive range */
+	const char *const *choices;  /* FT_ENUM: NULL-terminated allowed values */
+	field_validate_fn validate;  /* optional extra check */
+	const char *description;     /* for the OpenAPI document */
+};
+
+struct record_type {
+	const char *name;		  /* e.g. "enterprise" */
+	const struct field_spec *fields;  /* the fields, in storage order */
+	size_t nfields;			  /* count of fields */
+};
+
+/* A record's values as canonical text. A field is either absent, null or a value. */
+struct record {
+	const struct record_type *type;	  /* what the record is */
+	const char *v[FIELDS_MAX];	  /* value (NUL-terminated) or NULL */
+	uint64_t present;		  /* bit i: field i was given (value or null) */
+	const char *warnings[FIELDS_MAX]; /* per-field warning from a validator, or NULL */
+};
+
+/* Index of a field by name, or -1. */
+int fields_find(const struct record_type *t, const char *name, size_t n);
+
+void record_init(struct record *r, const struct record_type *t);
+/* Sets field i to s[0..n) copied into the arena (no validation). */
+void record_set(struct record *r, struct arena *a, int i, const char *s, size_t n);
+static inline int record_has(const struct record *r, int i)
+{
+	return (r->present >> i) & 1;
+}
+
+/*
+ * Validates and canonicalises one value given as text (a CSV cell or a query parameter) for
+ * field i, storing it in r. An empty cell means null. Returns 0 or -1 with *err set.
+ */
+int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
+		    struct field_error *err);
+
+/*
+ * Fills r from a JSON object: every key must name a field that is not FF_READONLY, values
+ * must have the field's JSON type (string, boolean, integer, or null). Returns 0 or -1 with
+ * *err naming the first bad field.
+ */
+int record_from_json(struct record *r, struct arena *a, json_t *obj, struct field_error *err);
+
+/*
+ * Checks the record as a whole for a create (every FF_REQUIRED field present and not null)
+ * or for an update (no FF_IMMUTABLE field changed: is_update=1). Returns 0 or -1.
+ */
+int record_check(const struct record *r, int is_update, struct field_error *err);
+
+/* Appends a JSON object with every field of r (absent fields as null). */
+void record_write_json(const struct record *r, struct buf *out);
+/* Appends a JSON string literal (with quotes) of s[0..n). */
+void json_write_string(struct buf *out, const char *s, size_t n);
+
+/* Appends r as one CSV line (fields in order, ending in CRLF). */
+void record_write_csv(const struct record *r, struct buf *out);
+/* Appends the CSV header line of t. */
+void record_type_write_csv_header(const struct record_type *t, struct buf *out);
+
+/* Appends a JSON Schema object describing t (for the OpenAPI document). */
+void record_type_write_schema(const struct record_type *t, struct buf *out, int for_input);
+
+/* Sets *err; returns -1 so callers can `return field_fail(...)`. */
+int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif
