@@ -113,6 +113,11 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 75s;
     server_tokens off;
+    # The same extra headers Jinzhi sends on every answer, so both write similar headers.
+    add_header X-Request-Id \$request_id;
+    add_header X-Content-Type-Options nosniff;
+    add_header Referrer-Policy no-referrer;
+    add_header Content-Security-Policy "default-src 'self'; frame-ancestors 'none'";
     $TEMP_PATHS
     log_format jz '\$remote_addr - [\$time_local] "\$request" \$status \$body_bytes_sent \$request_time';
     server {
@@ -233,7 +238,8 @@ echo "== GET $PATH_Q: jinzhi vs nginx serving the same bytes =="
 machine_summary
 echo "jinzhi:  $JINZHI [$JINZHI_BUILD_NOTE]"
 echo "         serve ${JZ_ARGS[*]:1}, per-request log to $JZ_ERR" | sed "s|$BENCH_TMP|<tmp>|g"
-echo "nginx:   $(nginx -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto (${#NG_WORKERS[@]} workers), static file, sendfile + open_file_cache, keepalive_requests 100000"
+echo "nginx:   $(nginx -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto (${#NG_WORKERS[@]} workers), static file, sendfile + open_file_cache, keepalive_requests 100000,"
+echo "         add_header X-Request-Id, X-Content-Type-Options, Referrer-Policy, Content-Security-Policy (as jinzhi)"
 echo "         'nginx' = access_log off; 'nginx-log' = access_log to a file (one line per request, like jinzhi)"
 echo "load:    wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, order rotated each round, 2 s warm-up each${AUTH_COOKIE:+, with Cookie header}"
 echo "body:    $BODY_BYTES bytes, identical from all three (checked); response header bytes:" \

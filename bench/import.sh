@@ -58,34 +58,24 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 EOF
 }
 
-FULL_LINES=$(( $(wc -l <"$FULL") - 1 ))
+# head_records FILE N — the header and the first N records, byte for byte. Like
+# `head -n N+1`, but a record whose quoted field holds newlines (standards_adopted does)
+# counts once: a record ends at a line end where the number of '"' seen is even.
+head_records() {
+  awk -v n="$2" '{ q += gsub(/"/, "\""); print; if (q % 2 == 0) { q = 0; if (++recs > n) exit } }' "$1"
+}
+
+FULL_RECORDS="$(count_records "$FULL")"
 SRC="$FULL"
-if (( ROWS < FULL_LINES )); then
+if (( ROWS < FULL_RECORDS )); then
   SRC="$BENCH_TMP/bench.csv"
-  head -n $((ROWS + 1)) "$FULL" >"$SRC"
-elif (( ROWS > FULL_LINES )); then
-  log "WARNING: the CSV has only $FULL_LINES data lines; ROWS=$ROWS lowered to that"
-  ROWS=$FULL_LINES
+  head_records "$FULL" "$ROWS" >"$SRC"
+elif (( ROWS > FULL_RECORDS )); then
+  log "WARNING: the CSV has only $FULL_RECORDS records; ROWS=$ROWS lowered to that"
+  ROWS=$FULL_RECORDS
 fi
 N="$(count_records "$SRC")"
-if [[ "$N" != "$ROWS" ]]; then
-  # Fields with embedded newlines: cut by records instead of lines.
-  log "line cut gave $N records, not $ROWS (multi-line fields?); cutting by CSV records"
-  SRC="$BENCH_TMP/bench.csv"
-  python3 - "$FULL" "$SRC" "$ROWS" <<'EOF'
-import csv, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with open(src, newline="", encoding="utf-8") as f, open(dst + ".part", "w", newline="", encoding="utf-8") as g:
-    r, w = csv.reader(f), csv.writer(g, lineterminator="\n")
-    for i, row in enumerate(r):
-        if i > n:
-            break
-        w.writerow(row)
-import os; os.replace(dst + ".part", dst)
-EOF
-  N="$(count_records "$SRC")"
-  [[ "$N" == "$ROWS" ]] || die "could not cut the CSV to $ROWS records (got $N)"
-fi
+[[ "$N" == "$ROWS" ]] || die "could not cut the CSV to $ROWS records (got $N)"
 CSV_BYTES="$(stat -c %s "$SRC")"
 HEADER="$(head -n 1 "$SRC" | tr -d '\r')"
 NCOLS="$(python3 -c 'import csv,sys; print(len(next(csv.reader([sys.argv[1]]))))' "$HEADER")"

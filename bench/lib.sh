@@ -167,8 +167,8 @@ wait_http_200() {
 median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {
     if (NR == 0) { print "nan"; exit }
-    if (NR % 2) printf "%.6g\n", a[(NR + 1) / 2]
-    else        printf "%.6g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+    if (NR % 2) printf "%.10g\n", a[(NR + 1) / 2]
+    else        printf "%.10g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 # ratio A B — A/B with 3 decimals ("nan" when B is 0 or empty).

@@ -9,7 +9,7 @@
 
 static const struct cmd_entry *const COMMANDS[] = {
 	&cmd_serve_entry,  &cmd_migrate_entry, &cmd_demo_entry,	  &cmd_import_entry,
-	&cmd_export_entry, &cmd_audit_entry,   &cmd_version_entry, NULL,
+	&cmd_export_entry, &cmd_audit_entry,   &cmd_backup_entry,  &cmd_version_entry, NULL,
 };
 
 static void usage(FILE *f)

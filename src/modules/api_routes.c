@@ -73,6 +73,10 @@ void schemas_write(struct buf *out)
 		      "\"error\":{\"type\":\"object\",\"required\":[\"code\",\"message\"],"
 		      "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"
 		      "\"string\"},\"field\":{\"type\":\"string\",\"nullable\":true}}}}},");
+	buf_puts(out, "\"CodeCheck\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":"
+		      "\"string\"},\"valid\":{\"type\":\"boolean\"},\"message\":{\"type\":"
+		      "\"string\"},\"organisation_code_valid\":{\"type\":\"boolean\"},"
+		      "\"region_code\":{\"type\":\"string\"}}},");
 	buf_puts(out, "\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":"
 		      "\"string\"}}},");
 	buf_puts(out, "\"Version\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"

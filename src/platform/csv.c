@@ -102,7 +102,7 @@ void csv_reader_init(struct csv_reader *r, const char *s, size_t n)
 	r->end = n ? s + n : s; /* NULL + 0 is undefined in C */
 	r->line = 1;
 	r->record = 0;
-	memset(&r->unq, 0, sizeof r->unq);
+	r->unq = (struct buf){0};
 	csv_skip_empty_lines(r);
 }
 

@@ -89,6 +89,12 @@ int64_t db_changes(struct db *db);
  */
 int db_id_next(struct db *db, int64_t *id);
 
+/*
+ * Writes a consistent copy of the whole database to path (which must not exist) while others
+ * keep reading and writing. Returns 0 or a negative db_result.
+ */
+int db_backup(struct db *db, const char *path);
+
 #define DB_ID_LOCAL_SPAN 1000000000000LL /* ids per deployment */
 
 #endif

@@ -298,3 +298,15 @@ int db_id_next(struct db *db, int64_t *id)
 	*id = db->id_next++;
 	return 0;
 }
+
+int db_backup(struct db *db, const char *path)
+{
+	/* VACUUM INTO reads one snapshot and writes a compact, self-contained file. */
+	struct db_stmt *st = db_prepare_once(db, "VACUUM INTO ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_cstr(st, 1, path);
+	int rc = db_step(st);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

@@ -171,10 +171,17 @@ json_t *http_body_json(struct http_request *req, struct http_response *res)
 	json_error_t jerr;
 	json_t *v = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (v == NULL) {
-		http_error(res, API_BAD_REQUEST,
-			   json_error_code(&jerr) == json_error_duplicate_key ? "duplicate_key"
-									   : "invalid_json",
-			   NULL, "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+		/* jansson says: duplicate object key near '"name"'; name the field. */
+		const char *field = NULL;
+		int dup = json_error_code(&jerr) == json_error_duplicate_key;
+		const char *q = dup ? strstr(jerr.text, "near '\"") : NULL;
+		if (q) {
+			const char *start = q + 7, *end = strstr(start, "\"'");
+			if (end)
+				field = arena_strndup(&req->arena, start, (size_t)(end - start));
+		}
+		http_error(res, API_BAD_REQUEST, dup ? "duplicate_key" : "invalid_json", field,
+			   "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
 			   jerr.line, jerr.column);
 		return NULL;
 	}
@@ -434,13 +441,13 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
 		char line[1024];
-		double ms = (double)(now_ns() - x->req.start_ns) / 1e6;
+		unsigned long long us = (now_ns() - x->req.start_ns) / 1000;
 		int n = snprintf(line, sizeof line,
-				 "%04d-%02d-%02dT%02d:%02d:%02dZ rid=%s %s %s %.300s %d %llu %.3fms%s\n",
+				 "%04d-%02d-%02dT%02d:%02d:%02dZ rid=%s %s %s %.300s %d %llu %lluus%s\n",
 				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 				 tm.tm_min, tm.tm_sec, x->req.request_id, x->req.client_addr,
 				 x->req.method, x->req.path, x->status,
-				 (unsigned long long)x->bytes, ms,
+				 (unsigned long long)x->bytes, us,
 				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 		if (n > 0)
 			(void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
@@ -457,7 +464,7 @@ int http_serve(const struct http_config *cfg)
 		rid_prefix = (uint32_t)getpid();
 
 	struct sockaddr_storage ss = {0};
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
 	socklen_t sslen;
 	if (strchr(cfg->listen_host, ':')) {
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;

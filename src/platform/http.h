@@ -19,7 +19,7 @@
 #define HTTP_MAX_PATH_PARAMS 4
 #define HTTP_BODY_LIMIT_DEFAULT (1u << 20)   /* 1 MiB for JSON bodies */
 #define HTTP_JSON_MAX_DEPTH 16		     /* nesting allowed in request bodies */
-#define HTTP_CONNECTION_MEMORY (64u * 1024)  /* per connection; bounds header size */
+#define HTTP_CONNECTION_MEMORY (16u * 1024)  /* per connection; bounds header size (MHD zeroes it per request) */
 #define HTTP_CONNECTION_LIMIT 2048	     /* open connections */
 #define HTTP_CONNECTION_TIMEOUT 30	     /* seconds of idle before a connection is closed */
 #define HTTP_QUERY_MAX_VALUE 1024	     /* bytes in one query parameter value */

@@ -35,11 +35,6 @@ static inline int is_continuation(unsigned char c)
 	return (c & 0xC0) == 0x80;
 }
 
-/*
- * The ranges follow Table 3-7 of the Unicode Standard ("Well-Formed UTF-8 Byte Sequences"):
- * restricting the second byte after E0, ED, F0 and F4 is what rules out overlong forms,
- * surrogates and code points above U+10FFFF without decoding the code point.
- */
 /* Returns the offset of the first non-ASCII byte of p[i..n), or n. */
 static inline size_t utf8_skip_ascii(const unsigned char *p, size_t i, size_t n)
 {
@@ -54,6 +49,11 @@ static inline size_t utf8_skip_ascii(const unsigned char *p, size_t i, size_t n)
 	return i;
 }
 
+/*
+ * The ranges follow Table 3-7 of the Unicode Standard ("Well-Formed UTF-8 Byte Sequences"):
+ * restricting the second byte after E0, ED, F0 and F4 is what rules out overlong forms,
+ * surrogates and code points above U+10FFFF without decoding the code point.
+ */
 ssize_t utf8_invalid_at(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -80,7 +80,8 @@ ssize_t utf8_invalid_at(const char *s, size_t n)
 				lo = 0xA0; /* E0 80..9F would be overlong */
 			else if (c == 0xED)
 				hi = 0x9F; /* ED A0..BF would be surrogates */
-			if (left < 3 || p[i + 1] < lo || p[i + 1] > hi || !is_continuation(p[i + 2]))
+			if (left < 3 || p[i + 1] < lo || p[i + 1] > hi ||
+			    !is_continuation(p[i + 2]))
 				return (ssize_t)i;
 			i += 3;
 			continue;
@@ -90,8 +91,8 @@ ssize_t utf8_invalid_at(const char *s, size_t n)
 				lo = 0x90; /* F0 80..8F would be overlong */
 			else if (c == 0xF4)
 				hi = 0x8F; /* F4 90.. would be above U+10FFFF */
-			if (left < 4 || p[i + 1] < lo || p[i + 1] > hi || !is_continuation(p[i + 2]) ||
-			    !is_continuation(p[i + 3]))
+			if (left < 4 || p[i + 1] < lo || p[i + 1] > hi ||
+			    !is_continuation(p[i + 2]) || !is_continuation(p[i + 3]))
 				return (ssize_t)i;
 			i += 4;
 			continue;

@@ -122,7 +122,8 @@ static void check_gb18030_decode(const char *s, size_t n)
 		size_t bad2 = SIZE_MAX;
 		CHECK(text_gb18030_to_utf8(s, bad, &prefix, &bad2) == 0);
 		CHECK(prefix.len == out.len);
-		CHECK(out.len == 0 || memcmp(prefix.data, out.data, out.len) == 0);
+		CHECK(out.len == 0 || (prefix.data != NULL && out.data != NULL &&
+		                       memcmp(prefix.data, out.data, out.len) == 0));
 		buf_free(&prefix);
 	}
 	buf_free(&out);

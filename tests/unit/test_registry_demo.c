@@ -19,7 +19,7 @@
 #include "modules/registry/uscc.h"
 
 #define NREGIONS_MAX 200
-#define NCODES	     200000 /* codes checked for validity and uniqueness */
+#define NCODES       200000 /* codes checked for validity and uniqueness */
 #define NVALIDATED   20000  /* records run through the field table's validation */
 
 static struct region regions[NREGIONS_MAX];
@@ -43,7 +43,7 @@ static int load_regions(void **state)
 {
 	const char *dir = getenv("JZ_SOURCE_DIR");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/data/regions-xizang.tsv", dir ? dir : ".");
+	snprintf(path, sizeof path, "%s/data/regions-xizang.tsv", dir && *dir ? dir : ".");
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
 		fprintf(stderr, "cannot open %s\n", path);
@@ -77,8 +77,8 @@ static int load_regions(void **state)
 			g->code = atoi(fl[0]);
 			g->parent = atoi(fl[1]);
 			g->level = strcmp(fl[2], "province") == 0     ? REGION_PROVINCE
-				   : strcmp(fl[2], "prefecture") == 0 ? REGION_PREFECTURE
-								      : REGION_COUNTY;
+			           : strcmp(fl[2], "prefecture") == 0 ? REGION_PREFECTURE
+			                                              : REGION_COUNTY;
 			g->name_zh = fl[3];
 			g->name_en = fl[4];
 			g->name_bo = fl[5];
@@ -115,8 +115,8 @@ static void assert_records_equal(const struct record *x, const struct record *y)
 
 static void test_deterministic(void **state)
 {
-	static const uint64_t indexes[] = {0, 1, 2, 77, 12345, 999999999, 1ULL << 40,
-					   REGISTRY_DEMO_UNIQUE_MAX - 1};
+	static const uint64_t indexes[] = {
+	    0, 1, 2, 77, 12345, 999999999, 1ULL << 40, REGISTRY_DEMO_UNIQUE_MAX - 1};
 	struct registry_demo *d1 = registry_demo_new(42, regions, nregions);
 	struct registry_demo *d2 = registry_demo_new(42, regions, nregions);
 	assert_non_null(d1);
@@ -274,8 +274,8 @@ static void test_fields_valid(void **state)
 			int rc = record_set_text(&check, &a, f, r.v[f], strlen(r.v[f]), &err);
 			if (rc != 0)
 				fail_msg("index %llu field %s value '%s': %s",
-					 (unsigned long long)(i * 7919), ENTERPRISE_TYPE.fields[f].name,
-					 r.v[f], err.message);
+				         (unsigned long long)(i * 7919),
+				         ENTERPRISE_TYPE.fields[f].name, r.v[f], err.message);
 			assert_non_null(check.v[f]);
 			assert_string_equal(check.v[f], r.v[f]); /* already canonical */
 		}
@@ -331,9 +331,9 @@ static void test_fields_valid(void **state)
 		const char *phone = r.v[ENT_CONTACT_PHONE];
 		if (phone && phone[0] == '0') {
 			static const char *const areas[][2] = {
-				{"5401", "0891-6"}, {"5402", "0892-8"}, {"5403", "0895-4"},
-				{"5404", "0894-5"}, {"5405", "0893-7"}, {"5406", "0896-3"},
-				{"5425", "0897-2"}};
+			    {"5401", "0891-6"}, {"5402", "0892-8"}, {"5403", "0895-4"},
+			    {"5404", "0894-5"}, {"5405", "0893-7"}, {"5406", "0896-3"},
+			    {"5425", "0897-2"}};
 			int matched = 0;
 			for (size_t k = 0; k < 7; k++)
 				if (strncmp(r.v[ENT_REGION_CODE], areas[k][0], 4) == 0)
@@ -410,10 +410,10 @@ static void test_no_counties(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_order_independent),
-		cmocka_unit_test(test_seeds_differ),  cmocka_unit_test(test_credit_codes),
-		cmocka_unit_test(test_fields_valid),  cmocka_unit_test(test_placement),
-		cmocka_unit_test(test_no_counties),
+	    cmocka_unit_test(test_deterministic), cmocka_unit_test(test_order_independent),
+	    cmocka_unit_test(test_seeds_differ),  cmocka_unit_test(test_credit_codes),
+	    cmocka_unit_test(test_fields_valid),  cmocka_unit_test(test_placement),
+	    cmocka_unit_test(test_no_counties),
 	};
 	return cmocka_run_group_tests(tests, load_regions, free_regions);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "modules/registry/service.h"
+#include "modules/registry/uscc.h"
 #include "platform/api_common.h"
 #include "platform/csv.h"
 #include "platform/db.h"
@@ -294,6 +295,25 @@ static int enterprises_import(struct http_request *req, struct http_response *re
 	return 0;
 }
 
+/* Public check of a credit code: what a citizen or clerk types before anything else. */
+static int codes_uscc_check(struct http_request *req, struct http_response *res)
+{
+	const char *code = req->params[0];
+	int org_ok = 0;
+	enum uscc_result r = uscc_check(code, strlen(code), &org_ok);
+	buf_puts(&res->body, "{\"code\":");
+	json_write_string(&res->body, code, strlen(code));
+	buf_printf(&res->body, ",\"valid\":%s,\"message\":", r == USCC_OK ? "true" : "false");
+	const char *m = uscc_result_message(r);
+	json_write_string(&res->body, m, strlen(m));
+	if (r == USCC_OK)
+		buf_printf(&res->body, ",\"organisation_code_valid\":%s,\"region_code\":\"%.6s\"",
+			   org_ok ? "true" : "false", code + 2);
+	buf_putc(&res->body, '}');
+	http_json(res, 200);
+	return 0;
+}
+
 static const struct route_param LIST_PARAMS[] = {
 	{"region", "string", "GB/T 2260 code: the region and everything below it"},
 	{"industry", "string", "GB/T 4754 section letter"},
@@ -328,6 +348,9 @@ static const struct route REGISTRY_ROUTES[] = {
 	{"PATCH", "/api/v1/enterprises/{credit_code}", enterprises_update, 0, 0,
 	 "Change fields of an enterprise (If-Match: ETag)", "registry", "EnterprisePatch",
 	 "Enterprise", NULL, 200},
+	{"GET", "/api/v1/codes/uscc/{code}", codes_uscc_check, ROUTE_PUBLIC, 0,
+	 "Check a unified social credit code (GB 32100) and its organisation code", "registry",
+	 NULL, "CodeCheck", NULL, 200},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0},
 };
 

@@ -29,7 +29,7 @@ struct registry_demo;
  * registry_demo_free.
  */
 struct registry_demo *registry_demo_new(uint64_t seed, const struct region *regions,
-					size_t nregions);
+                                        size_t nregions);
 
 /* Frees d; NULL is allowed. */
 void registry_demo_free(struct registry_demo *d);
@@ -40,9 +40,10 @@ void registry_demo_free(struct registry_demo *d);
  * same record whatever order indexes are asked in; distinct indexes below
  * REGISTRY_DEMO_UNIQUE_MAX give distinct credit codes. About 1% of the codes carry an
  * organisation code that fails its own GB 11714 check, as some codes in circulation do. The
- * server-set fields (created_at, updated_at, version) and name_bo are left unset.
+ * server-set fields (created_at, updated_at, version) and name_bo are left unset. d is only
+ * read, never changed.
  */
 void registry_demo_enterprise(struct registry_demo *d, struct record *r, struct arena *a,
-			      uint64_t index);
+                              uint64_t index);
 
 #endif

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Quick start: install what is missing, build, create a demo database and serve it at
+# http://127.0.0.1:8080 (override with JINZHI_LISTEN). Ctrl-C stops the server cleanly.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+DB="${JINZHI_DB:-demo.db}"
+./build/jinzhi demo --db "$DB" --scale small --seed 1
+echo "jinzhi: try http://127.0.0.1:8080/api/v1/enterprises?region=540100 and /api/v1/openapi.json" >&2
+exec ./build/jinzhi serve --db "$DB" --listen "${JINZHI_LISTEN:-127.0.0.1:8080}"
