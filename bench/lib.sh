@@ -70,6 +70,7 @@ resolve_jinzhi() {
 # ---------------------------------------------------------------- temp dir + cleanup
 
 BENCH_PIDS=()          # processes this script started (the `timeout` wrappers)
+BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 BENCH_TMP=""
 
 # make_tmp NAME — create the run's temp dir (under BENCH_TMPDIR, default /tmp).
@@ -193,5 +194,9 @@ machine_summary() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')," \
        "$(free -h | awk '/^Mem:/ {print $2}') RAM, kernel $(uname -r)"
   echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average before the run)"
+  echo "load:    1/5/15-min load average ${BENCH_LOAD_START:-?} at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine shows here)"
+  local rev dirty=""
+  rev="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  [[ -n "$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && dirty=" + uncommitted changes"
+  echo "source:  commit $rev$dirty"
 }

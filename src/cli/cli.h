@@ -30,7 +30,17 @@ int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct confi
  * Returns 0 and *db (db_close frees it), or -1. */
 int cli_open_db(const struct config *c, int bulk, struct db **db);
 
-/* Reads a whole file (or "-" for standard input). Returns the bytes (free them) or NULL. */
-char *cli_read_file(const char *path, size_t *n);
+/* The bytes of a file, mapped or read whole. */
+struct cli_file {
+	const char *data; /* the bytes */
+	size_t len;	  /* their length */
+	void *map;	  /* the mapping, or NULL if read */
+	char *owned;	  /* the buffer, if read */
+};
+
+/* Maps (a regular file) or reads (standard input, "-") the whole of path. Returns 0 or -1
+ * with a message; cli_file_close releases it. */
+int cli_file_open(const char *path, struct cli_file *f);
+void cli_file_close(struct cli_file *f);
 
 #endif

@@ -54,13 +54,12 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "usage: jinzhi %s\n", cmd_import_entry.usage);
 		return 2;
 	}
-	size_t n;
-	char *data = cli_read_file(file, &n);
-	if (data == NULL)
+	struct cli_file in;
+	if (cli_file_open(file, &in) != 0)
 		return 1;
 	struct db *db;
 	if (cli_open_db(&c, 1, &db) != 0) {
-		free(data);
+		cli_file_close(&in);
 		return 1;
 	}
 	struct actor who = {0};
@@ -68,9 +67,9 @@ static int cmd_import(int argc, char **argv)
 	who.all_regions = 1;
 	struct arena a = {0};
 	struct registry_import_report rep;
-	rc = registry_import(db, &who, data, n, &opt, &a, &rep);
+	rc = registry_import(db, &who, in.data, in.len, &opt, &a, &rep);
 	db_close(db);
-	free(data);
+	cli_file_close(&in);
 	if (rc != REG_OK) {
 		fprintf(stderr, "jinzhi import: database error; nothing was written\n");
 		arena_free(&a);

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "modules/regions/service.h"
@@ -92,25 +96,60 @@ int cli_open_db(const struct config *c, int bulk, struct db **db)
 	return 0;
 }
 
-char *cli_read_file(const char *path, size_t *n)
+int cli_file_open(const char *path, struct cli_file *f)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (f == NULL) {
+	memset(f, 0, sizeof *f);
+	if (strcmp(path, "-") != 0) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			fprintf(stderr, "jinzhi: cannot open %s\n", path);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode) && st.st_size > 0) {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			close(fd);
+			if (m == MAP_FAILED) {
+				fprintf(stderr, "jinzhi: cannot map %s\n", path);
+				return -1;
+			}
+			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+			f->map = m;
+			f->data = m;
+			f->len = (size_t)st.st_size;
+			return 0;
+		}
+		close(fd);
+	}
+	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (in == NULL) {
 		fprintf(stderr, "jinzhi: cannot open %s\n", path);
-		return NULL;
+		return -1;
 	}
 	struct buf b = {0};
 	char chunk[1 << 16];
 	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
 		buf_append(&b, chunk, got);
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
+	int err = ferror(in);
+	if (in != stdin)
+		fclose(in);
 	if (err) {
 		fprintf(stderr, "jinzhi: error reading %s\n", path);
 		buf_free(&b);
-		return NULL;
+		return -1;
 	}
-	return buf_steal(&b, n);
+	f->owned = buf_steal(&b, &f->len);
+	f->data = f->owned;
+	return 0;
+}
+
+void cli_file_close(struct cli_file *f)
+{
+	if (f->map)
+		munmap(f->map, f->len);
+	free(f->owned);
+	memset(f, 0, sizeof *f);
 }

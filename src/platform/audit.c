@@ -17,6 +17,13 @@
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define AUDIT_NPARTS 12
 
+/* The newest entry, kept in the transaction's scratch (db_tx_scratch). */
+struct audit_head {
+	int valid;	/* filled in this transaction */
+	int64_t id;	/* its id */
+	char hash[65];	/* its hash, hex */
+};
+
 static void hash_part(crypto_generichash_state *h, const char *s)
 {
 	uint64_t n = s ? strlen(s) : UINT64_MAX;
@@ -44,17 +51,28 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 		 const char *entity_type, const char *entity_key, const char *before,
 		 const char *after, const char *outcome)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-	int rc = db_step(st);
-	char prev[65] = AUDIT_GENESIS;
-	int64_t id = 1;
-	if (rc == DB_ROW) {
-		id = db_col_int64(st, 0) + 1;
-		snprintf(prev, sizeof prev, "%s", db_col_text(st, 1, NULL));
+	/* The chain's head, cached for the rest of this write transaction (nobody else can
+	 * append while we hold the write lock). */
+	struct audit_head *head = db_tx_scratch(db);
+	_Static_assert(sizeof(struct audit_head) <= DB_TX_SCRATCH, "head fits the scratch");
+	if (!head->valid) {
+		struct db_stmt *st =
+			db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+		int rc = db_step(st);
+		head->id = 0;
+		memcpy(head->hash, AUDIT_GENESIS, sizeof head->hash);
+		if (rc == DB_ROW) {
+			head->id = db_col_int64(st, 0);
+			snprintf(head->hash, sizeof head->hash, "%s", db_col_text(st, 1, NULL));
+		}
+		db_reset(st);
+		if (rc < 0)
+			return rc;
+		head->valid = 1;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
+	char prev[65];
+	memcpy(prev, head->hash, sizeof prev);
+	int64_t id = head->id + 1;
 
 	char at[96], idtext[24];
 	struct timespec ts;
@@ -71,7 +89,7 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 	char hash[65];
 	entry_hash(parts, hash);
 
-	st = db_prepare(db, "INSERT INTO audit_log (id, at, actor, org_unit, action, entity_type, "
+	struct db_stmt *st = db_prepare(db, "INSERT INTO audit_log (id, at, actor, org_unit, action, entity_type, "
 			    "entity_key, before_json, after_json, request_id, client_addr, outcome, "
 			    "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	db_bind_int64(st, 1, id);
@@ -79,9 +97,15 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 		db_bind_cstr(st, i, parts[i]);
 	db_bind_cstr(st, 13, prev);
 	db_bind_cstr(st, 14, hash);
-	rc = db_step(st);
+	int rc = db_step(st);
 	db_reset(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		head->valid = 0;
+		return rc;
+	}
+	head->id = id;
+	memcpy(head->hash, hash, sizeof head->hash);
+	return 0;
 }
 
 int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)

@@ -55,6 +55,8 @@ void db_finalize(struct db_stmt *st);
 /* Parameter binding, 1-based as in SQL. Text is copied. */
 void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n);
 void db_bind_cstr(struct db_stmt *st, int i, const char *s); /* NULL binds null */
+/* Binds s without copying: s must stay unchanged until the statement is reset. */
+void db_bind_cstr_static(struct db_stmt *st, int i, const char *s);
 void db_bind_int64(struct db_stmt *st, int i, int64_t v);
 void db_bind_null(struct db_stmt *st, int i);
 
@@ -89,11 +91,31 @@ int64_t db_changes(struct db *db);
  */
 int db_id_next(struct db *db, int64_t *id);
 
+#define DB_TX_SCRATCH 128 /* bytes of per-transaction scratch */
+
+/*
+ * A small scratch area tied to the current write transaction: zeroed whenever a write
+ * transaction begins, commits or rolls back, so what a caller caches there (the audit
+ * chain's head) can never outlive the transaction that made it true.
+ */
+void *db_tx_scratch(struct db *db);
+
 /*
  * Writes a consistent copy of the whole database to path (which must not exist) while others
  * keep reading and writing. Returns 0 or a negative db_result.
  */
 int db_backup(struct db *db, const char *path);
+
+/*
+ * Bulk loading: drops the named (NULL-terminated list) non-unique indexes of table inside the
+ * current write transaction and returns their definitions (a NUL-separated list the caller frees), so that
+ * db_indexes_restore can build them again, sorted in one pass, after the load. Unique
+ * indexes stay, so constraints hold throughout. Returns NULL on failure or if there are none.
+ */
+char *db_indexes_suspend(struct db *db, const char *table, const char *const *which);
+/* Re-creates the indexes db_indexes_suspend dropped and frees saved. Returns 0 or a negative
+ * db_result. */
+int db_indexes_restore(struct db *db, char *saved);
 
 #define DB_ID_LOCAL_SPAN 1000000000000LL /* ids per deployment */
 

@@ -29,6 +29,7 @@ struct db {
 	int in_write;				   /* inside db_begin_write */
 	int64_t id_next, id_end;		   /* reserved block [next, end) */
 	int block_fresh;			   /* block reserved in the current transaction */
+	_Alignas(16) unsigned char scratch[DB_TX_SCRATCH]; /* see db_tx_scratch */
 };
 
 static int map_rc(int rc)
@@ -76,7 +77,7 @@ int db_open(const char *path, int flags, struct db **out)
 		sqlite3_close(h);
 		return -1;
 	}
-	sqlite3_exec(h, (flags & DB_OPEN_BULK) ? "PRAGMA cache_size=-262144;"
+	sqlite3_exec(h, (flags & DB_OPEN_BULK) ? "PRAGMA cache_size=-262144; PRAGMA threads=2;"
 						: "PRAGMA cache_size=-16384;",
 		     NULL, NULL, NULL);
 	struct db *db = xcalloc(1, sizeof *db);
@@ -173,6 +174,14 @@ void db_bind_cstr(struct db_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT);
 }
 
+void db_bind_cstr_static(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st->st, i);
+	else
+		sqlite3_bind_text(st->st, i, s, -1, SQLITE_STATIC);
+}
+
 void db_bind_int64(struct db_stmt *st, int i, int64_t v)
 {
 	sqlite3_bind_int64(st->st, i, v);
@@ -238,6 +247,7 @@ int db_begin_read(struct db *db)
 
 int db_begin_write(struct db *db)
 {
+	memset(db->scratch, 0, sizeof db->scratch);
 	int rc = simple(db, "BEGIN IMMEDIATE");
 	if (rc == 0) {
 		db->in_write = 1;
@@ -248,6 +258,7 @@ int db_begin_write(struct db *db)
 
 int db_commit(struct db *db)
 {
+	memset(db->scratch, 0, sizeof db->scratch);
 	int rc = simple(db, "COMMIT");
 	if (rc != 0 && db->in_write && db->block_fresh)
 		db->id_next = db->id_end = 0;
@@ -257,6 +268,7 @@ int db_commit(struct db *db)
 
 int db_rollback(struct db *db)
 {
+	memset(db->scratch, 0, sizeof db->scratch);
 	int rc = simple(db, "ROLLBACK");
 	/* A block reserved in this transaction was never recorded: forget it. */
 	if (db->block_fresh)
@@ -309,4 +321,57 @@ int db_backup(struct db *db, const char *path)
 	int rc = db_step(st);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+char *db_indexes_suspend(struct db *db, const char *table, const char *const *which)
+{
+	struct db_stmt *st = db_prepare_once(
+		db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+		    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'");
+	if (st == NULL)
+		return NULL;
+	db_bind_cstr(st, 1, table);
+	struct buf saved = {0}, names = {0};
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *iname = db_col_text(st, 0, NULL);
+		int wanted = 0;
+		for (const char *const *w = which; *w && !wanted; w++)
+			wanted = strcmp(*w, iname) == 0;
+		if (!wanted)
+			continue;
+		size_t n;
+		const char *name = db_col_text(st, 0, &n);
+		buf_append(&names, name, n + 1);
+		const char *sql = db_col_text(st, 1, &n);
+		buf_append(&saved, sql, n + 1);
+	}
+	db_finalize(st);
+	for (size_t off = 0; rc == DB_DONE && off < names.len; off += strlen(names.data + off) + 1) {
+		/* Index names come from the schema, not from users; quote them anyway. */
+		char *q = sqlite3_mprintf("DROP INDEX \"%w\"", names.data + off);
+		rc = db_exec(db, q);
+		sqlite3_free(q);
+	}
+	buf_free(&names);
+	if (rc != DB_DONE || saved.len == 0) {
+		buf_free(&saved);
+		return NULL;
+	}
+	buf_putc(&saved, '\0'); /* an empty string ends the list */
+	return buf_steal(&saved, NULL);
+}
+
+int db_indexes_restore(struct db *db, char *saved)
+{
+	int rc = 0;
+	for (const char *sql = saved; saved && *sql && rc == 0; sql += strlen(sql) + 1)
+		rc = db_exec(db, sql);
+	free(saved);
+	return rc;
+}
+
+void *db_tx_scratch(struct db *db)
+{
+	return db->scratch;
 }

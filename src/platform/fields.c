@@ -83,7 +83,8 @@ static int bool_parse(const char *s, size_t n)
  * text and JSON paths.
  */
 static int value_canonical(const struct field_spec *f, struct arena *a, const char *s, size_t n,
-			   const char **out, const char **warning, struct field_error *err)
+			   int utf8_known, const char **out, const char **warning,
+			   struct field_error *err)
 {
 	*warning = NULL;
 	if (f->flags & FF_TRIM) {
@@ -94,7 +95,7 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 	}
 	switch (f->type) {
 	case FT_TEXT: {
-		ssize_t bad = utf8_invalid_at(s, n);
+		ssize_t bad = utf8_known ? -1 : utf8_invalid_at(s, n);
 		if (bad >= 0)
 			return field_fail(err, f->name, "invalid_utf8",
 					  "%s is not valid UTF-8 (byte %zd)", f->name, bad);
@@ -106,7 +107,8 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 				return field_fail(err, f->name, "invalid",
 						  "%s contains a control character", f->name);
 		}
-		size_t chars = utf8_count(s, n);
+		/* A text no longer in bytes than the limit in characters is within it. */
+		size_t chars = n <= (size_t)f->max_chars ? n : utf8_count(s, n);
 		if (f->max_chars > 0 && chars > (size_t)f->max_chars)
 			return field_fail(err, f->name, "too_long",
 					  "%s has %zu characters; at most %d are allowed", f->name,
@@ -193,8 +195,9 @@ validated:
 	return 0;
 }
 
-int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
-		    struct field_error *err)
+/* record_set_text and record_set_text_utf8. */
+static int set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
+		    int utf8_known, struct field_error *err)
 {
 	const struct field_spec *f = &r->type->fields[i];
 	if (f->flags & FF_READONLY)
@@ -211,10 +214,22 @@ int record_set_text(struct record *r, struct arena *a, int i, const char *s, siz
 		return 0;
 	}
 	const char *out;
-	if (value_canonical(f, a, s, n, &out, &r->warnings[i], err) != 0)
+	if (value_canonical(f, a, s, n, utf8_known, &out, &r->warnings[i], err) != 0)
 		return -1;
 	r->v[i] = out;
 	return 0;
+}
+
+int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
+		    struct field_error *err)
+{
+	return set_text(r, a, i, s, n, 0, err);
+}
+
+int record_set_text_utf8(struct record *r, struct arena *a, int i, const char *s, size_t n,
+			 struct field_error *err)
+{
+	return set_text(r, a, i, s, n, 1, err);
 }
 
 int record_from_json(struct record *r, struct arena *a, json_t *obj, struct field_error *err)
@@ -269,7 +284,7 @@ int record_from_json(struct record *r, struct arena *a, json_t *obj, struct fiel
 			break;
 		}
 		const char *out;
-		if (value_canonical(f, a, s, n, &out, &r->warnings[i], err) != 0)
+		if (value_canonical(f, a, s, n, 0, &out, &r->warnings[i], err) != 0)
 			return -1;
 		/* An empty string after trimming is null, as an empty CSV cell is. */
 		r->v[i] = (f->type == FT_TEXT && out[0] == '\0') ? NULL : out;
@@ -442,4 +457,36 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 		json_write_string(out, f->name, strlen(f->name));
 	}
 	buf_puts(out, "]}");
+}
+
+enum { PACK_ABSENT, PACK_NULL, PACK_VALUE };
+
+void record_pack(const struct record *r, struct buf *out)
+{
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		if (!record_has(r, (int)i)) {
+			buf_putc(out, PACK_ABSENT);
+		} else if (r->v[i] == NULL) {
+			buf_putc(out, PACK_NULL);
+		} else {
+			buf_putc(out, PACK_VALUE);
+			buf_append(out, r->v[i], strlen(r->v[i]) + 1);
+		}
+	}
+}
+
+void record_unpack(struct record *r, const struct record_type *t, const char *packed)
+{
+	record_init(r, t);
+	const char *p = packed;
+	for (size_t i = 0; i < t->nfields; i++) {
+		char tag = *p++;
+		if (tag == PACK_ABSENT)
+			continue;
+		r->present |= (uint64_t)1 << i;
+		if (tag == PACK_VALUE) {
+			r->v[i] = p;
+			p += strlen(p) + 1;
+		}
+	}
 }

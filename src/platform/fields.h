@@ -90,6 +90,11 @@ static inline int record_has(const struct record *r, int i)
 int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
 		    struct field_error *err);
 
+/* The same, for s already known to be valid UTF-8 (a field of a file checked as a whole:
+ * CSV separators are ASCII, so every field of valid UTF-8 text is valid UTF-8). */
+int record_set_text_utf8(struct record *r, struct arena *a, int i, const char *s, size_t n,
+			 struct field_error *err);
+
 /*
  * Fills r from a JSON object: every key must name a field that is not FF_READONLY, values
  * must have the field's JSON type (string, boolean, integer, or null). Returns 0 or -1 with
@@ -102,6 +107,15 @@ int record_from_json(struct record *r, struct arena *a, json_t *obj, struct fiel
  * or for an update (no FF_IMMUTABLE field changed: is_update=1). Returns 0 or -1.
  */
 int record_check(const struct record *r, int is_update, struct field_error *err);
+
+/*
+ * Compact copies of records, for holding many validated records in one buffer: record_pack
+ * appends r's values (a tag byte per field, then the text and a NUL for values);
+ * record_unpack points r's values into such bytes (which must outlive r). Warnings are not
+ * kept.
+ */
+void record_pack(const struct record *r, struct buf *out);
+void record_unpack(struct record *r, const struct record_type *t, const char *packed);
 
 /* Appends a JSON object with every field of r (absent fields as null). */
 void record_write_json(const struct record *r, struct buf *out);

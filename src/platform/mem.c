@@ -203,3 +203,23 @@ void arena_free(struct arena *a)
 	}
 	a->head = NULL;
 }
+
+void arena_reset(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	if (b == NULL)
+		return;
+	while (b->next) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	/* b is the oldest block; keep it only if it is of the usual size. */
+	if (b->cap != ARENA_BLOCK) {
+		free(b);
+		a->head = NULL;
+		return;
+	}
+	b->used = 0;
+	a->head = b;
+}

@@ -46,5 +46,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
+/* Forgets every allocation but keeps the first block for reuse (for per-row arenas). */
+void arena_reset(struct arena *a);
 
 #endif

@@ -175,21 +175,21 @@ static void demo_civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static void demo_add_date(struct demo_text *t, int64_t day)
+/* Writes day as YYYY-MM-DD into out (no NUL); returns the year. */
+static int demo_date(int64_t day, char out[10])
 {
 	int y, m, d;
 	demo_civil_from_days(day, &y, &m, &d);
-	demo_add_uint(t, (uint64_t)y, 4);
-	demo_addc(t, "-");
-	demo_add_uint(t, (uint64_t)m, 2);
-	demo_addc(t, "-");
-	demo_add_uint(t, (uint64_t)d, 2);
-}
-
-static int demo_year_of(int64_t day)
-{
-	int y, m, d;
-	demo_civil_from_days(day, &y, &m, &d);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
 	return y;
 }
 
@@ -953,7 +953,8 @@ void registry_demo_enterprise(struct registry_demo *d, struct record *r, struct 
 		}
 	}
 	est += DEMO_FIRST_DAY;
-	int est_year = demo_year_of(est);
+	char est_text[10];
+	int est_year = demo_date(est, est_text);
 
 	/* credit code */
 	char code[USCC_LEN];
@@ -1069,9 +1070,7 @@ void registry_demo_enterprise(struct registry_demo *d, struct record *r, struct 
 	demo_set_lit(r, a, ENT_STATUS,
 	             STATUS_NAMES[demo_weighted(&s, est_year < 2010 ? STATUS_OLD : STATUS_NEW, 4)]);
 
-	t.n = 0;
-	demo_add_date(&t, est);
-	demo_set(r, a, ENT_ESTABLISHED_ON, &t);
+	record_set(r, a, ENT_ESTABLISHED_ON, est_text, sizeof est_text);
 
 	/* contact */
 	if (demo_chance(&s, kind == KIND_COMPANY ? 850 : 600)) {
@@ -1205,8 +1204,8 @@ void registry_demo_enterprise(struct registry_demo *d, struct record *r, struct 
 	if (trained) {
 		uint32_t gap = (uint32_t)(DEMO_LAST_DAY - est);
 		uint32_t x = demo_below(&s, gap), y = demo_below(&s, gap);
-		t.n = 0;
-		demo_add_date(&t, est + 1 + (x > y ? x : y));
-		demo_set(r, a, ENT_QUALITY_MANAGER_TRAINED_ON, &t);
+		char on[10];
+		demo_date(est + 1 + (x > y ? x : y), on);
+		record_set(r, a, ENT_QUALITY_MANAGER_TRAINED_ON, on, sizeof on);
 	}
 }

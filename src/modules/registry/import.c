@@ -1,8 +1,11 @@
 /*
  * Bulk import of enterprises from CSV (UTF-8 or GB18030): every row validated as a
  * registration, upsert by credit code, all-or-nothing or skip-bad-rows, dry run, a report of
- * every problem by row and column, all in one write transaction audited row by row.
+ * every problem by row and column, all in one write transaction. One thread validates while
+ * another writes. Each update of an existing record is audited with before and after; the
+ * batch's audit entry names the file by hash and every record it created.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #include "platform/db.h"
 #include "service.h"
 #include "store.h"
+#include "uscc.h"
 
 /* Column headings clerks use in Chinese spreadsheets, accepted beside the field names. */
 static const struct {
@@ -161,19 +165,314 @@ static int same_values(const struct record *a, const struct record *b)
 	return 1;
 }
 
+#define IMPORT_CHUNK_ROWS 8192 /* rows handed from the validating to the writing thread */
+#define IMPORT_QUEUE_MAX 4      /* chunks validated ahead of the writer */
+#define IMPORT_BULK_MIN 10000   /* rows from which a load may suspend secondary indexes */
+#define IMPORT_BYTES_PER_ROW 150 /* for estimating a file's rows before reading it */
+
+/* Validated rows on their way to the writer. */
+struct import_chunk {
+	struct buf packed;	     /* the rows' values (record_pack) */
+	size_t *off;		     /* where each row starts in packed */
+	size_t *row, *line;	     /* each row's record number and line */
+	size_t n;		     /* rows */
+	struct import_chunk *next;   /* queue link */
+};
+
+/* State shared by the two threads of an import. */
+struct import_job {
+	const struct actor *who;	   /* the importer, for the rules */
+	struct csv_reader *rd;		   /* positioned after the header */
+	const int *col_field;		   /* column -> field, -1 to skip */
+	size_t ncols;			   /* columns in the header */
+	const char *raw;		   /* the file as given, for the hash */
+	size_t raw_len;			   /* its length */
+	struct arena *a;		   /* report storage (under lock) */
+	struct registry_import_report *rep; /* the report (issues under lock) */
+	pthread_mutex_t lock;		   /* guards the queue and the report's lists */
+	pthread_cond_t cond;		   /* queue changed */
+	struct import_chunk *head, *tail;  /* validated chunks, oldest first */
+	size_t queued;			   /* chunks in the queue */
+	int done;			   /* the validator has finished */
+	int stop;			   /* the writer gave up: stop validating */
+};
+
+enum issue_kind {
+	ISSUE_ROW,     /* an error that rejects its row */
+	ISSUE_MORE,    /* a further error in a row already rejected */
+	ISSUE_WARNING, /* accepted, but worth knowing */
+};
+
+static void job_issue(struct import_job *j, enum issue_kind kind, size_t row, size_t line,
+		      const char *field, const char *code, const char *message)
+{
+	pthread_mutex_lock(&j->lock);
+	if (kind == ISSUE_WARNING) {
+		j->rep->total_warnings++;
+		add_issue(j->a, &j->rep->warnings, &j->rep->nwarnings, row, line, field, code,
+			  message);
+	} else {
+		if (kind == ISSUE_ROW)
+			j->rep->rejected++;
+		add_issue(j->a, &j->rep->errors, &j->rep->nerrors, row, line, field, code,
+			  message);
+	}
+	pthread_mutex_unlock(&j->lock);
+}
+
+/*
+ * Reads and validates the next row into *r. Returns 1 for a good row, 0 at the end, -1 for a
+ * bad one (reported). *line and *row receive where the record starts and its number.
+ */
+static int import_row_read(struct import_job *j, struct record *r, struct arena *row_arena,
+			   size_t *line, size_t *row)
+{
+	const struct csv_field *fields;
+	size_t nf;
+	struct csv_error cerr;
+	*line = j->rd->line;
+	int rc = csv_read(j->rd, &fields, &nf, &cerr);
+	if (rc == 0)
+		return 0;
+	j->rep->rows++; /* only this thread counts rows */
+	*row = rc < 0 ? cerr.record : j->rd->record;
+	if (rc < 0) {
+		job_issue(j, ISSUE_ROW, *row, cerr.line, NULL, "csv", cerr.message);
+		return -1;
+	}
+	if (nf != j->ncols) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "the row has %zu fields; the header has %zu", nf, j->ncols);
+		job_issue(j, ISSUE_ROW, *row, *line, NULL, "field_count", msg);
+		return -1;
+	}
+	record_init(r, &ENTERPRISE_TYPE);
+	struct field_error ferr;
+	int bad = 0;
+	for (size_t c = 0; c < nf; c++) {
+		if (j->col_field[c] < 0)
+			continue;
+		if (record_set_text_utf8(r, row_arena, j->col_field[c], fields[c].s, fields[c].n,
+				    &ferr) != 0) {
+			/* Every bad cell of the row is listed; the row counts once. */
+			job_issue(j, bad ? ISSUE_MORE : ISSUE_ROW, *row, *line, ferr.field,
+				  ferr.code, ferr.message);
+			bad = 1;
+		}
+	}
+	if (!bad && r->v[ENT_STATUS] == NULL)
+		record_set(r, row_arena, ENT_STATUS, "active", 6);
+	if (!bad && (record_check(r, 0, &ferr) != 0 ||
+		     registry_rules_check(j->who, r, &ferr) != 0)) {
+		bad = 1;
+		job_issue(j, ISSUE_ROW, *row, *line, ferr.field, ferr.code, ferr.message);
+	}
+	return bad ? -1 : 1;
+}
+
+static void chunk_free(struct import_chunk *c)
+{
+	if (c == NULL)
+		return;
+	buf_free(&c->packed);
+	free(c->off);
+	free(c->row);
+	free(c->line);
+	free(c);
+}
+
+/* Hands c to the writer, waiting while the queue is full. Returns 0, or -1 if the writer
+ * stopped (c is then freed). */
+static int job_put(struct import_job *j, struct import_chunk *c)
+{
+	pthread_mutex_lock(&j->lock);
+	while (j->queued >= IMPORT_QUEUE_MAX && !j->stop)
+		pthread_cond_wait(&j->cond, &j->lock);
+	if (j->stop) {
+		pthread_mutex_unlock(&j->lock);
+		chunk_free(c);
+		return -1;
+	}
+	if (j->tail)
+		j->tail->next = c;
+	else
+		j->head = c;
+	j->tail = c;
+	j->queued++;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	return 0;
+}
+
+/* The next validated chunk, or NULL when the validator is done. */
+static struct import_chunk *job_take(struct import_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	while (j->head == NULL && !j->done)
+		pthread_cond_wait(&j->cond, &j->lock);
+	struct import_chunk *c = j->head;
+	if (c) {
+		j->head = c->next;
+		if (j->head == NULL)
+			j->tail = NULL;
+		j->queued--;
+		pthread_cond_broadcast(&j->cond);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return c;
+}
+
+/* The validating thread: reads, checks and packs rows in chunks, and hashes the file. */
+static void *import_validate(void *arg)
+{
+	struct import_job *j = arg;
+	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_init(&sha);
+	struct code_set seen = {0};
+	struct arena row_arena = {0};
+	struct import_chunk *c = NULL;
+	for (;;) {
+		if (c == NULL) {
+			c = xcalloc(1, sizeof *c);
+			c->off = xmalloc(IMPORT_CHUNK_ROWS * sizeof *c->off);
+			c->row = xmalloc(IMPORT_CHUNK_ROWS * sizeof *c->row);
+			c->line = xmalloc(IMPORT_CHUNK_ROWS * sizeof *c->line);
+		}
+		arena_reset(&row_arena);
+		struct record r;
+		size_t line, row;
+		int v = import_row_read(j, &r, &row_arena, &line, &row);
+		if (v > 0) {
+			size_t first = set_check_add(&seen, r.v[ENT_CREDIT_CODE], row);
+			if (first) {
+				char msg[120];
+				snprintf(msg, sizeof msg,
+					 "credit_code %s appears again (first at row %zu)",
+					 r.v[ENT_CREDIT_CODE], first);
+				job_issue(j, ISSUE_ROW, row, line, "credit_code", "duplicate", msg);
+				v = -1;
+			}
+		}
+		if (v > 0) {
+			if (r.warnings[ENT_CREDIT_CODE])
+				job_issue(j, ISSUE_WARNING, row, line, "credit_code", "organisation_code_check",
+					  r.warnings[ENT_CREDIT_CODE]);
+			c->off[c->n] = c->packed.len;
+			c->row[c->n] = row;
+			c->line[c->n] = line;
+			record_pack(&r, &c->packed);
+			c->n++;
+		}
+		if (v == 0 || c->n == IMPORT_CHUNK_ROWS) {
+			if (c->n && job_put(j, c) != 0)
+				c = NULL, v = 0;
+			else if (c->n)
+				c = NULL;
+		}
+		if (v == 0)
+			break;
+	}
+	chunk_free(c);
+	/* The hash of the file as given (not as decoded), done here to overlap with writing. */
+	for (size_t hashed = 0; hashed < j->raw_len; hashed += 1u << 20) {
+		size_t n = j->raw_len - hashed < (1u << 20) ? j->raw_len - hashed : (1u << 20);
+		crypto_hash_sha256_update(&sha, (const unsigned char *)j->raw + hashed, n);
+	}
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&sha, digest);
+	sodium_bin2hex(j->rep->sha256, sizeof j->rep->sha256, digest, sizeof digest);
+	arena_free(&row_arena);
+	free(seen.keys);
+	free(seen.rows);
+	pthread_mutex_lock(&j->lock);
+	j->done = 1;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+/* Counts of the writing side, merged into the report at the end. */
+struct import_writes {
+	size_t created, updated, unchanged; /* rows */
+	struct buf created_keys;	    /* JSON array body of created credit codes */
+	int failed;			    /* a database error */
+};
+
+/* Writes (or, in a dry run, classifies) one validated row. */
+static void import_write_row(struct db *db, struct import_job *j, const struct actor *row_actor,
+			     int dry_run, const char *now, struct record *r, size_t row,
+			     size_t line, struct arena *row_arena, struct import_writes *w)
+{
+	record_set(r, row_arena, ENT_CREATED_AT, now, strlen(now));
+	record_set(r, row_arena, ENT_UPDATED_AT, now, strlen(now));
+	record_set(r, row_arena, ENT_VERSION, "1", 1);
+	const char *code = r->v[ENT_CREDIT_CODE];
+	int64_t id;
+	if (!dry_run) {
+		/* Most rows of a load are new: try the insert, and look the code up only when
+		 * the unique index says it is taken. */
+		int ins = db_id_next(db, &id) == 0 ? store_insert(db, id, r) : DB_ERROR;
+		if (ins == 0) {
+			w->created++;
+			buf_puts(&w->created_keys, w->created > 1 ? ",\"" : "\"");
+			buf_append(&w->created_keys, code, USCC_LEN);
+			buf_putc(&w->created_keys, '"');
+			return;
+		}
+		if (ins != DB_CONSTRAINT) {
+			w->failed = 1;
+			return;
+		}
+	}
+	struct record old;
+	int g = store_get(db, code, 0, 999999, row_arena, &old, &id);
+	if (g < 0 || (g == DB_DONE && !dry_run)) {
+		w->failed = 1; /* a constraint other than the credit code's failed */
+		return;
+	}
+	if (g == DB_DONE) {
+		w->created++; /* dry run */
+		return;
+	}
+	if (!actor_region_in_scope(j->who, atoi(old.v[ENT_REGION_CODE]))) {
+		job_issue(j, ISSUE_ROW, row, line, "credit_code", "out_of_scope",
+			  "this credit code is registered outside your jurisdiction");
+		return;
+	}
+	if (same_values(r, &old)) {
+		w->unchanged++;
+		return;
+	}
+	char ver[24];
+	snprintf(ver, sizeof ver, "%lld", atoll(old.v[ENT_VERSION]) + 1);
+	r->v[ENT_CREATED_AT] = old.v[ENT_CREATED_AT];
+	record_set(r, row_arena, ENT_VERSION, ver, strlen(ver));
+	w->updated++;
+	if (dry_run)
+		return;
+	/* A change to an existing legal record is audited on its own, before and after. */
+	struct buf bj = {0}, aj = {0};
+	record_write_json(&old, &bj);
+	record_write_json(r, &aj);
+	if (store_update(db, id, r) != 0 ||
+	    audit_append(db, row_actor, "enterprise.import.update", "enterprise", code, bj.data,
+			 aj.data, "ok") != 0)
+		w->failed = 1;
+	buf_free(&bj);
+	buf_free(&aj);
+}
+
 int registry_import(struct db *db, const struct actor *who, const char *s, size_t n,
 		    const struct registry_import_options *opt, struct arena *a,
 		    struct registry_import_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(digest, (const unsigned char *)s, n);
-	sodium_bin2hex(rep->sha256, sizeof rep->sha256, digest, sizeof digest);
-
 	struct buf scratch = {0};
 	const char *text;
 	size_t len, bad_at;
 	enum text_encoding used;
+	struct csv_reader rd;
+	csv_reader_init(&rd, "", 0);
 	if (text_to_utf8(s, n, opt->encoding, &scratch, &text, &len, &used, &bad_at) != 0) {
 		rep->file_error = arena_printf(
 			a, "the file is not %s: undecodable bytes at offset %zu",
@@ -181,198 +480,140 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 						       : text_encoding_name(opt->encoding),
 			bad_at);
 		rep->encoding = text_encoding_name(opt->encoding);
-		buf_free(&scratch);
-		return REG_OK;
+		goto file_error;
 	}
 	rep->encoding = text_encoding_name(used);
-
-	struct csv_reader rd;
 	csv_reader_init(&rd, text, len);
 	const struct csv_field *fields;
 	size_t nf;
 	struct csv_error cerr;
 	int col_field[CSV_MAX_FIELDS];
-	size_t ncols = 0;
 	int rc = csv_read(&rd, &fields, &nf, &cerr);
 	if (rc <= 0) {
 		rep->file_error = rc == 0 ? "the file is empty: a header line is needed"
 					  : arena_printf(a, "the header line is malformed: %s",
 							 cerr.message);
-		goto done_nowrite;
+		goto file_error;
 	}
-	ncols = nf;
 	if (map_header(fields, nf, col_field, a, rep) != 0)
-		goto done_nowrite;
+		goto file_error;
 
 	char now[32], batch[40];
-	{
-		time_t t = time(NULL);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(batch, sizeof batch, "import-%.16s", rep->sha256);
-	}
-	struct actor row_actor = *who;
-	if (row_actor.request_id == NULL)
-		row_actor.request_id = batch;
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
 	if (db_begin_write(db) != 0) {
 		csv_reader_free(&rd);
 		buf_free(&scratch);
 		return REG_ERROR;
 	}
-	struct code_set seen = {0};
+	struct import_writes w = {0};
+	/* A load larger than the table suspends its other indexes and builds them once at the
+	 * end: far cheaper than a million insertions at random places. */
+	char *suspended = NULL;
+	int64_t existing = store_count_all(db);
+	size_t estimate = n / IMPORT_BYTES_PER_ROW;
+	if (existing < 0)
+		w.failed = 1;
+	else if (!opt->dry_run && estimate >= IMPORT_BULK_MIN && (int64_t)estimate > existing)
+		suspended = store_bulk_begin(db);
+
+	/* Validation runs in its own thread, a few chunks ahead of the writing here. */
+	struct import_job j = {.who = who, .rd = &rd, .col_field = col_field, .ncols = nf,
+			       .raw = s, .raw_len = n, .a = a, .rep = rep};
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.cond, NULL);
+	pthread_t validator;
+	int threaded = pthread_create(&validator, NULL, import_validate, &j) == 0;
+	if (!threaded)
+		import_validate(&j);
+	/* Entries of this import carry its batch id (or the request's id, through the API). */
+	struct actor row_actor = *who;
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	memcpy(batch, "import-", 7);
+	sodium_bin2hex(batch + 7, sizeof batch - 7, rnd, sizeof rnd);
+	if (row_actor.request_id == NULL)
+		row_actor.request_id = batch;
 	struct arena row_arena = {0};
-	int failed = 0;
-	for (;;) {
-		size_t line = rd.line;
-		rc = csv_read(&rd, &fields, &nf, &cerr);
-		if (rc == 0)
-			break;
-		rep->rows++;
-		size_t row = rc < 0 ? cerr.record : rd.record;
-		if (rc < 0) {
-			rep->rejected++;
-			add_issue(a, &rep->errors, &rep->nerrors, row, cerr.line, NULL, "csv",
-				  cerr.message);
-			continue;
+	struct import_chunk *c;
+	while ((c = job_take(&j)) != NULL) {
+		int give_up = w.failed || (opt->mode == REG_IMPORT_ALL_OR_NOTHING &&
+					   __atomic_load_n(&rep->rejected, __ATOMIC_RELAXED) > 0);
+		for (size_t i = 0; i < c->n && !give_up; i++) {
+			struct record r;
+			arena_reset(&row_arena);
+			record_unpack(&r, &ENTERPRISE_TYPE, c->packed.data + c->off[i]);
+			import_write_row(db, &j, &row_actor, opt->dry_run, now, &r, c->row[i],
+					 c->line[i], &row_arena, &w);
+			give_up = w.failed;
 		}
-		if (nf != ncols) {
-			rep->rejected++;
-			char msg[120];
-			snprintf(msg, sizeof msg, "the row has %zu fields; the header has %zu", nf,
-				 ncols);
-			add_issue(a, &rep->errors, &rep->nerrors, row, line, NULL, "field_count",
-				  msg);
-			continue;
+		chunk_free(c);
+		if (give_up) {
+			/* Nothing more will be written: let the validator finish reporting. */
+			pthread_mutex_lock(&j.lock);
+			j.stop = w.failed;
+			pthread_cond_broadcast(&j.cond);
+			pthread_mutex_unlock(&j.lock);
 		}
-		arena_free(&row_arena);
-		struct record r;
-		record_init(&r, &ENTERPRISE_TYPE);
-		struct field_error ferr;
-		int bad = 0;
-		for (size_t c = 0; c < nf; c++) {
-			if (col_field[c] < 0)
-				continue;
-			if (record_set_text(&r, &row_arena, col_field[c], fields[c].s, fields[c].n,
-					    &ferr) != 0) {
-				bad = 1;
-				add_issue(a, &rep->errors, &rep->nerrors, row, line, ferr.field,
-					  ferr.code, ferr.message);
-			}
-		}
-		if (!bad && r.v[ENT_STATUS] == NULL)
-			record_set(&r, &row_arena, ENT_STATUS, "active", 6);
-		if (!bad && (record_check(&r, 0, &ferr) != 0 ||
-			     registry_rules_check(who, &r, &ferr) != 0)) {
-			bad = 1;
-			add_issue(a, &rep->errors, &rep->nerrors, row, line, ferr.field, ferr.code,
-				  ferr.message);
-		}
-		if (!bad) {
-			size_t first = set_check_add(&seen, r.v[ENT_CREDIT_CODE], row);
-			if (first) {
-				bad = 1;
-				char msg[120];
-				snprintf(msg, sizeof msg,
-					 "credit_code %s appears again (first at row %zu)",
-					 r.v[ENT_CREDIT_CODE], first);
-				add_issue(a, &rep->errors, &rep->nerrors, row, line, "credit_code",
-					  "duplicate", msg);
-			}
-		}
-		if (bad) {
-			rep->rejected++;
-			continue;
-		}
-		if (r.warnings[ENT_CREDIT_CODE]) {
-			rep->total_warnings++;
-			add_issue(a, &rep->warnings, &rep->nwarnings, row, line, "credit_code",
-				  "organisation_code_check", r.warnings[ENT_CREDIT_CODE]);
-		}
-		if (failed)
-			continue; /* keep validating to report every row, write nothing more */
-
-		struct record old;
-		int64_t id;
-		int g = store_get(db, r.v[ENT_CREDIT_CODE], 0, 999999, &row_arena, &old, &id);
-		if (g < 0) {
-			failed = 1;
-			continue;
-		}
-		if (g == DB_ROW && !actor_region_in_scope(who, atoi(old.v[ENT_REGION_CODE]))) {
-			rep->rejected++;
-			add_issue(a, &rep->errors, &rep->nerrors, row, line, "credit_code",
-				  "out_of_scope",
-				  "this credit code is registered outside your jurisdiction");
-			continue;
-		}
-		if (g == DB_ROW && same_values(&r, &old)) {
-			rep->unchanged++;
-			continue;
-		}
-		int w;
-		if (g == DB_ROW) {
-			char ver[24];
-			snprintf(ver, sizeof ver, "%lld", atoll(old.v[ENT_VERSION]) + 1);
-			r.v[ENT_CREATED_AT] = old.v[ENT_CREATED_AT];
-			record_set(&r, &row_arena, ENT_UPDATED_AT, now, strlen(now));
-			record_set(&r, &row_arena, ENT_VERSION, ver, strlen(ver));
-			struct buf bj = {0}, aj = {0};
-			record_write_json(&old, &bj);
-			record_write_json(&r, &aj);
-			w = store_update(db, id, &r) == 0 &&
-			    audit_append(db, &row_actor, "enterprise.import.update", "enterprise",
-					 r.v[ENT_CREDIT_CODE], bj.data, aj.data, "ok") == 0;
-			buf_free(&bj);
-			buf_free(&aj);
-			rep->updated++;
-		} else {
-			record_set(&r, &row_arena, ENT_CREATED_AT, now, strlen(now));
-			record_set(&r, &row_arena, ENT_UPDATED_AT, now, strlen(now));
-			record_set(&r, &row_arena, ENT_VERSION, "1", 1);
-			/* The row's values are in the imported file, whose hash the batch entry
-			 * keeps; the entry names the record and the batch. */
-			w = db_id_next(db, &id) == 0 && store_insert(db, id, &r) == 0 &&
-			    audit_append(db, &row_actor, "enterprise.import.create", "enterprise",
-					 r.v[ENT_CREDIT_CODE], NULL, NULL, "ok") == 0;
-			rep->created++;
-		}
-		if (!w)
-			failed = 1;
 	}
+	if (threaded)
+		pthread_join(validator, NULL);
+	pthread_mutex_destroy(&j.lock);
+	pthread_cond_destroy(&j.cond);
 	arena_free(&row_arena);
-	free(seen.keys);
-	free(seen.rows);
+	rep->created = w.created;
+	rep->updated = w.updated;
+	rep->unchanged = w.unchanged;
 
+	int failed = w.failed;
 	int write = !failed && !opt->dry_run &&
 		    !(opt->mode == REG_IMPORT_ALL_OR_NOTHING && rep->rejected > 0);
-	if (write) {
-		char summary[512];
-		snprintf(summary, sizeof summary,
-			 "{\"batch\":\"%s\",\"sha256\":\"%s\",\"encoding\":\"%s\",\"rows\":%zu,"
-			 "\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,"
-			 "\"mode\":\"%s\"}",
-			 batch, rep->sha256, rep->encoding, rep->rows, rep->created, rep->updated,
-			 rep->unchanged, rep->rejected,
-			 opt->mode == REG_IMPORT_SKIP_BAD ? "skip_bad_rows" : "all_or_nothing");
-		if (audit_append(db, &row_actor, "enterprise.import", "import", batch, NULL, summary,
-				 rep->rejected ? "partial" : "ok") != 0 ||
+	if (write && suspended) {
+		failed = store_bulk_end(db, suspended) != 0;
+		suspended = NULL;
+	}
+	free(suspended);
+	if (write && !failed) {
+		/* One entry for the batch: who, when, the file's hash, and every record it
+		 * created (their values are version 1 of each record, and are in that file). */
+		struct buf summary = {0};
+		buf_printf(&summary,
+			   "{\"batch\":\"%s\",\"sha256\":\"%s\",\"encoding\":\"%s\",\"rows\":%zu,"
+			   "\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,"
+			   "\"mode\":\"%s\",\"created_credit_codes\":[",
+			   batch, rep->sha256, rep->encoding, rep->rows, rep->created, rep->updated,
+			   rep->unchanged, rep->rejected,
+			   opt->mode == REG_IMPORT_SKIP_BAD ? "skip_bad_rows" : "all_or_nothing");
+		buf_append(&summary, w.created_keys.data, w.created_keys.len);
+		buf_puts(&summary, "]}");
+		char key[80];
+		snprintf(key, sizeof key, "sha256:%s", rep->sha256);
+		if (audit_append(db, &row_actor, "enterprise.import", "import", key, NULL,
+				 summary.data, rep->rejected ? "partial" : "ok") != 0 ||
 		    db_commit(db) != 0)
 			failed = 1;
 		else
 			rep->committed = 1;
+		buf_free(&summary);
 	}
+	buf_free(&w.created_keys);
 	if (!rep->committed)
 		db_rollback(db);
 	csv_reader_free(&rd);
 	buf_free(&scratch);
 	return failed ? REG_ERROR : REG_OK;
 
-done_nowrite:
+file_error: {
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, (const unsigned char *)s, n);
+	sodium_bin2hex(rep->sha256, sizeof rep->sha256, digest, sizeof digest);
 	csv_reader_free(&rd);
 	buf_free(&scratch);
 	return REG_OK;
+}
 }
 
 static void issues_json(struct buf *out, const struct registry_import_issue *is, size_t n)

@@ -209,9 +209,15 @@ int registry_rules_check(const struct actor *who, const struct record *r, struct
 	if (!actor_region_in_scope(who, code))
 		return field_fail(err, "region_code", "out_of_scope",
 				  "region_code %d is outside your jurisdiction", code);
-	char today[32];
-	now_iso(today);
-	today[10] = '\0';
+	/* Today's date, worked out again only when the clock moves on (imports call this per row). */
+	static _Thread_local time_t cached_at;
+	static _Thread_local char today[32];
+	time_t t = time(NULL);
+	if (t != cached_at) {
+		now_iso(today);
+		today[10] = '\0';
+		cached_at = t;
+	}
 	if (r->v[ENT_ESTABLISHED_ON] && strcmp(r->v[ENT_ESTABLISHED_ON], today) > 0)
 		return field_fail(err, "established_on", "in_future",
 				  "established_on cannot be in the future");

@@ -150,7 +150,7 @@ static void bind_fields(struct db_stmt *st, int first, const struct record *r)
 		else if (t == FT_INT || t == FT_BOOL)
 			db_bind_int64(st, first + i, strtoll(v, NULL, 10));
 		else
-			db_bind_cstr(st, first + i, v);
+			db_bind_cstr_static(st, first + i, v); /* r outlives the step */
 	}
 }
 
@@ -270,4 +270,28 @@ int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, 
 		*count = db_col_int64(st, 0);
 	db_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+int64_t store_count_all(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM enterprise");
+	if (st == NULL)
+		return DB_ERROR;
+	int rc = db_step(st);
+	int64_t n = rc == DB_ROW ? db_col_int64(st, 0) : (rc < 0 ? rc : DB_ERROR);
+	db_reset(st);
+	return n;
+}
+
+char *store_bulk_begin(struct db *db)
+{
+	/* Names arrive in no order: their index is cheaper built once, sorted. The region index
+	 * stays: new ids ascend, so its insertions land at the end of each region's run. */
+	static const char *const SUSPEND[] = {"enterprise_name", NULL};
+	return db_indexes_suspend(db, "enterprise", SUSPEND);
+}
+
+int store_bulk_end(struct db *db, char *saved)
+{
+	return db_indexes_restore(db, saved);
 }

@@ -31,6 +31,15 @@ int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, s
 /* Counts matching rows. */
 int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, int64_t *count);
 
+/* Number of enterprises in the table, or a negative db_result. */
+int64_t store_count_all(struct db *db);
+
+/* Bulk load: suspends the secondary indexes (see db_indexes_suspend); returns what
+ * store_bulk_end needs to rebuild them, or NULL. */
+char *store_bulk_begin(struct db *db);
+/* Rebuilds the indexes store_bulk_begin suspended. Returns 0 or a negative db_result. */
+int store_bulk_end(struct db *db, char *saved);
+
 /* Rules across fields (in service.c), checked on a record as it will be stored: known region
  * within the actor's scope, no dates in the future, consistent quality-file fields. Returns 0
  * or -1 with *err. */

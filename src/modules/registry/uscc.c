@@ -8,12 +8,17 @@ static const char USCC_ALPHABET[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int USCC_WEIGHTS[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 static const int ORG_WEIGHTS[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 
+/* Value + 1 of each byte in the alphabet, 0 for bytes outside it. */
+static const signed char USCC_VALUE1[256] = {
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,	['6'] = 7,  ['7'] = 8,
+	['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20, ['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24,
+	['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28, ['W'] = 29, ['X'] = 30, ['Y'] = 31,
+};
+
 int uscc_char_value(char c)
 {
-	for (int i = 0; USCC_ALPHABET[i]; i++)
-		if (USCC_ALPHABET[i] == c)
-			return i;
-	return -1;
+	return USCC_VALUE1[(unsigned char)c] - 1;
 }
 
 char uscc_check_char(const char *code17)
