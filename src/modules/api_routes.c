@@ -89,11 +89,11 @@ void schemas_write(struct buf *out)
 	buf_puts(out, "\"RegionList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":"
 		      "\"array\",\"items\":{\"$ref\":\"#/components/schemas/Region\"}}}},");
 	buf_puts(out, "\"Enterprise\":");
-	record_type_write_schema(&ENTERPRISE_TYPE, out, 0);
+	record_type_write_schema(&ENTERPRISE_TYPE, out, SCHEMA_OUTPUT);
 	buf_puts(out, ",\"EnterpriseInput\":");
-	record_type_write_schema(&ENTERPRISE_TYPE, out, 1);
+	record_type_write_schema(&ENTERPRISE_TYPE, out, SCHEMA_CREATE);
 	buf_puts(out, ",\"EnterprisePatch\":");
-	record_type_write_schema(&ENTERPRISE_TYPE, out, 1);
+	record_type_write_schema(&ENTERPRISE_TYPE, out, SCHEMA_PATCH);
 	buf_puts(out, ",\"EnterpriseList\":{\"type\":\"object\",\"properties\":{\"items\":{"
 		      "\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Enterprise\"}},"
 		      "\"next_cursor\":{\"type\":\"string\",\"nullable\":true},\"total\":{\"type\":"

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdlib.h>
@@ -82,10 +83,15 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 			return bad(k, source, value, "the address is empty or too long");
 		if (parse_long(colon + 1, 0, 65535, &v) != 0)
 			return bad(k, source, value, "the port must be 0-65535");
-		memcpy(c->listen_host, host, hlen);
-		c->listen_host[hlen] = '\0';
-		if (strcmp(c->listen_host, "localhost") == 0)
-			strcpy(c->listen_host, "127.0.0.1");
+		char h[sizeof c->listen_host];
+		memcpy(h, host, hlen);
+		h[hlen] = '\0';
+		if (strcmp(h, "localhost") == 0)
+			strcpy(h, "127.0.0.1");
+		unsigned char addr[16];
+		if (inet_pton(AF_INET, h, addr) != 1 && inet_pton(AF_INET6, h, addr) != 1)
+			return bad(k, source, value, "the address must be numeric (IPv4 or IPv6)");
+		strcpy(c->listen_host, h);
 		c->port = (int)v;
 		break;
 	}

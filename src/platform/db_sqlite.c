@@ -14,7 +14,7 @@
 #include "mem.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
-#define DB_STMT_CACHE 512   /* slots in the statement cache (power of two) */
+#define DB_STMT_CACHE 1024  /* slots in the statement cache (power of two) */
 #define DB_ID_BLOCK 1000    /* ids reserved at a time */
 
 struct db_stmt {

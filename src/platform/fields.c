@@ -162,24 +162,29 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 		*out = arena_strndup(a, s, n);
 		break;
 	case FT_INT: {
-		if (n == 0 || n > 19)
+		size_t i = s[0] == '-' && n > 0 ? 1 : 0;
+		int neg = i == 1;
+		if (n == i)
 			return field_fail(err, f->name, "invalid", "%s must be an integer", f->name);
+		if (n - i > 19)
+			return field_fail(err, f->name, "out_of_range", "%s has too many digits",
+					  f->name);
+		/* Digits beyond what int64 holds are out of range, not undefined behaviour. */
 		int64_t v = 0;
-		size_t i = 0;
-		int neg = s[0] == '-';
-		if (neg)
-			i = 1;
-		if (i == n)
-			return field_fail(err, f->name, "invalid", "%s must be an integer", f->name);
+		int overflow = 0;
 		for (; i < n; i++) {
 			if (!isdigit((unsigned char)s[i]))
 				return field_fail(err, f->name, "invalid", "%s must be an integer",
 						  f->name);
-			v = v * 10 + (s[i] - '0');
+			int d = s[i] - '0';
+			if (v > (INT64_MAX - d) / 10)
+				overflow = 1;
+			else
+				v = v * 10 + d;
 		}
 		if (neg)
 			v = -v;
-		if (v < f->min || v > f->max)
+		if (overflow || v < f->min || v > f->max)
 			return field_fail(err, f->name, "out_of_range",
 					  "%s must be between %lld and %lld", f->name,
 					  (long long)f->min, (long long)f->max);
@@ -301,7 +306,7 @@ int record_check(const struct record *r, int is_update, struct field_error *err)
 			if (given && (f->flags & FF_IMMUTABLE))
 				return field_fail(err, f->name, "immutable",
 						  "%s cannot be changed", f->name);
-			if (given && r->v[i] == NULL && (f->flags & FF_REQUIRED))
+			if (given && r->v[i] == NULL && (f->flags & (FF_REQUIRED | FF_NOT_NULL)))
 				return field_fail(err, f->name, "required",
 						  "%s cannot be cleared", f->name);
 		} else if ((f->flags & FF_REQUIRED) && (!given || r->v[i] == NULL)) {
@@ -397,13 +402,13 @@ void record_type_write_csv_header(const struct record_type *t, struct buf *out)
 	buf_append(out, "\r\n", 2);
 }
 
-void record_type_write_schema(const struct record_type *t, struct buf *out, int for_input)
+void record_type_write_schema(const struct record_type *t, struct buf *out, int mode)
 {
 	buf_puts(out, "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{");
 	int first = 1;
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct field_spec *f = &t->fields[i];
-		if (for_input && (f->flags & FF_READONLY))
+		if (mode != SCHEMA_OUTPUT && (f->flags & FF_READONLY))
 			continue;
 		if (!first)
 			buf_putc(out, ',');
@@ -411,32 +416,36 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 		json_write_string(out, f->name, strlen(f->name));
 		buf_putc(out, ':');
 		buf_putc(out, '{');
+		/* OpenAPI 3.0: one type per schema, "nullable" for null. */
+		int nullable = !(f->flags & (FF_REQUIRED | FF_READONLY | FF_NOT_NULL));
 		switch (f->type) {
 		case FT_BOOL:
-			buf_puts(out, "\"type\":[\"boolean\",\"null\"]");
+			buf_puts(out, "\"type\":\"boolean\"");
 			break;
 		case FT_INT:
-			buf_printf(out, "\"type\":[\"integer\",\"null\"],\"minimum\":%lld,\"maximum\":%lld",
+			buf_printf(out, "\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld",
 				   (long long)f->min, (long long)f->max);
 			break;
 		case FT_DATE:
-			buf_puts(out, "\"type\":[\"string\",\"null\"],\"format\":\"date\"");
+			buf_puts(out, "\"type\":\"string\",\"format\":\"date\"");
 			break;
 		case FT_STAMP:
 			buf_puts(out, "\"type\":\"string\",\"format\":\"date-time\"");
 			break;
 		case FT_ENUM:
-			buf_puts(out, "\"type\":[\"string\",\"null\"],\"enum\":[");
+			buf_puts(out, "\"type\":\"string\",\"enum\":[");
 			for (int k = 0; f->choices[k]; k++) {
 				if (k)
 					buf_putc(out, ',');
 				json_write_string(out, f->choices[k], strlen(f->choices[k]));
 			}
-			buf_puts(out, ",null]");
+			buf_puts(out, nullable ? ",null]" : "]");
 			break;
 		default:
-			buf_printf(out, "\"type\":[\"string\",\"null\"],\"maxLength\":%d", f->max_chars);
+			buf_printf(out, "\"type\":\"string\",\"maxLength\":%d", f->max_chars);
 		}
+		if (nullable)
+			buf_puts(out, ",\"nullable\":true");
 		if (f->flags & FF_READONLY)
 			buf_puts(out, ",\"readOnly\":true");
 		if (f->description) {
@@ -445,7 +454,16 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 		}
 		buf_putc(out, '}');
 	}
-	buf_puts(out, "},\"required\":[");
+	if (mode == SCHEMA_OUTPUT)
+		buf_puts(out, ",\"warnings\":{\"type\":\"array\",\"description\":\"problems that did "
+			      "not stop the write\",\"items\":{\"type\":\"object\",\"properties\":{"
+			      "\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}}");
+	buf_putc(out, '}');
+	if (mode == SCHEMA_PATCH) {
+		buf_putc(out, '}');
+		return;
+	}
+	buf_puts(out, ",\"required\":[");
 	first = 1;
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct field_spec *f = &t->fields[i];

@@ -33,6 +33,7 @@ enum field_flags {
 	FF_MULTILINE = 1 << 3, /* FT_TEXT may hold line breaks */
 	FF_TRIM = 1 << 4,      /* leading and trailing spaces are removed on input */
 	FF_UPPER = 1 << 5,     /* FT_CODE is upper-cased on input (ASCII only) */
+	FF_NOT_NULL = 1 << 6,  /* optional on create (a default applies), never cleared after */
 };
 
 struct field_error {
@@ -127,8 +128,14 @@ void record_write_csv(const struct record *r, struct buf *out);
 /* Appends the CSV header line of t. */
 void record_type_write_csv_header(const struct record_type *t, struct buf *out);
 
-/* Appends a JSON Schema object describing t (for the OpenAPI document). */
-void record_type_write_schema(const struct record_type *t, struct buf *out, int for_input);
+enum schema_mode {
+	SCHEMA_OUTPUT, /* a record as returned */
+	SCHEMA_CREATE, /* a body that creates one: no read-only fields, required ones listed */
+	SCHEMA_PATCH,  /* a body that changes one: nothing required */
+};
+
+/* Appends an OpenAPI 3.0 schema object describing t. */
+void record_type_write_schema(const struct record_type *t, struct buf *out, int mode);
 
 /* Sets *err; returns -1 so callers can `return field_fail(...)`. */
 int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)

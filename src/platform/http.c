@@ -59,6 +59,7 @@ static struct db *all_dbs[HTTP_MAX_DB_CONNECTIONS];
 static size_t n_dbs;
 static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t rid_prefix;
+static unsigned in_flight; /* requests begun and not yet completed, for the drain */
 static uint64_t rid_counter;
 
 static const struct {
@@ -275,6 +276,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
 	if (res->disposition)
 		MHD_add_response_header(r, "Content-Disposition", res->disposition);
+	if (res->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	add_common_headers(r, x);
@@ -352,6 +355,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	if (x == NULL) {
 		x = xcalloc(1, sizeof *x);
 		*con_cls = x;
+		__atomic_add_fetch(&in_flight, 1, __ATOMIC_RELAXED);
 		x->req.start_ns = now_ns();
 		x->req.conn = c;
 		x->req.method = method;
@@ -414,8 +418,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		http_error(&res, API_NOT_FOUND, "not_found", NULL, "no such resource: %s",
 			   x->req.path);
 	} else if (x->route_rc == 405) {
+		struct buf allow = {0};
+		router_allowed(x->req.path, &allow);
 		http_error(&res, API_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
-			   "%s is not allowed on %s", method, x->req.path);
+			   "%s is not allowed on %s (allowed: %s)", method, x->req.path, allow.data);
+		res.allow = arena_strdup(&x->req.arena, allow.data);
+		buf_free(&allow);
 	} else if ((x->req.db = worker_db()) == NULL) {
 		http_error(&res, API_UNAVAILABLE, "database_unavailable", NULL,
 			   "the database cannot be opened");
@@ -455,6 +463,7 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 	buf_free(&x->req.body);
 	arena_free(&x->req.arena);
 	free(x);
+	__atomic_sub_fetch(&in_flight, 1, __ATOMIC_RELAXED);
 }
 
 int http_serve(const struct http_config *cfg)
@@ -515,9 +524,9 @@ int http_serve(const struct http_config *cfg)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "jinzhi: signal %d: draining requests\n", sig);
 	MHD_quiesce_daemon(d);
+	/* Wait for requests in flight, not for idle keep-alive connections: those are closed. */
 	for (int i = 0; i < cfg->drain_seconds * 10; i++) {
-		di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (di == NULL || di->num_connections == 0)
+		if (__atomic_load_n(&in_flight, __ATOMIC_RELAXED) == 0)
 			break;
 		struct timespec ts = {0, 100000000};
 		nanosleep(&ts, NULL);

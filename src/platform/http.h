@@ -104,6 +104,7 @@ struct http_response {
 	struct buf body;	/* the body, unless stream is set */
 	char etag[40];		/* ETag to send, or "" */
 	const char *disposition; /* Content-Disposition, or NULL */
+	const char *allow;	/* Allow (with a 405), or NULL */
 	/* Streaming: called with an empty buffer until it returns 1 (more) or 0 (end); a
 	 * negative return aborts the response. stream_free releases ctx. */
 	int (*stream)(void *ctx, struct buf *out);

@@ -54,6 +54,20 @@ int router_match(const char *method, const char *path, const struct route **rout
 	return path_seen ? 405 : 404;
 }
 
+void router_allowed(const char *path, struct buf *out)
+{
+	const char *params[HTTP_MAX_PATH_PARAMS];
+	for (const struct route_table *const *t = HTTP_ROUTE_TABLES; *t; t++)
+		for (const struct route *r = (*t)->routes; r->method; r++)
+			if (pattern_match(r->pattern, path, params, NULL)) {
+				if (out->len)
+					buf_puts(out, ", ");
+				buf_puts(out, r->method);
+				if (strcmp(r->method, "GET") == 0)
+					buf_puts(out, ", HEAD");
+			}
+}
+
 static void write_lower(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');

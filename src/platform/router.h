@@ -15,6 +15,9 @@
 int router_match(const char *method, const char *path, const struct route **route,
 		 const char **params, struct arena *arena);
 
+/* Appends the methods served on path ("GET, PATCH") to out, for a 405's Allow header. */
+void router_allowed(const char *path, struct buf *out);
+
 /* Appends the OpenAPI 3.0 document of every route table to out. */
 void router_write_openapi(struct buf *out);
 

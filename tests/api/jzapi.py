@@ -124,8 +124,11 @@ def describe(r):
 class Server:
     """One jinzhi process on its own temporary database."""
 
-    def __init__(self, demo=True, threads=2, seed=7, scale="small", env=None):
+    def __init__(self, demo=True, threads=2, seed=7, scale="small", env=None, db=None):
+        """db: serve this existing database file (not created, not deleted) instead of a
+        fresh one in a temporary directory."""
         self.bin = jinzhi_bin()
+        self.existing_db = db
         self.demo = demo
         self.threads = threads
         self.seed = seed
@@ -161,9 +164,15 @@ class Server:
     # -- life cycle ----------------------------------------------------------------------
 
     def start(self):
-        self.tmp = tempfile.mkdtemp(prefix="jzapi-")
-        self.db = os.path.join(self.tmp, "jinzhi.db")
-        if self.demo:
+        if self.existing_db:
+            self.tmp = os.path.dirname(os.path.abspath(self.existing_db))
+            self.db = self.existing_db
+        else:
+            self.tmp = tempfile.mkdtemp(prefix="jzapi-")
+            self.db = os.path.join(self.tmp, "jinzhi.db")
+        if self.existing_db:
+            pass
+        elif self.demo:
             self._run_tool(["demo", "--db", self.db, "--scale", self.scale,
                             "--seed", str(self.seed)])
         else:
@@ -250,8 +259,9 @@ class Server:
             self._reader.join(timeout=5)
         return self.returncode
 
-    def stop(self):
-        """SIGTERM; returns (exit code, stderr text). Kills it if it does not stop in time."""
+    def stop(self, keep_files=False):
+        """SIGTERM; returns (exit code, stderr text). Kills it if it does not stop in time.
+        keep_files leaves the temporary directory (and database) in place."""
         if self.proc is None:
             return None, ""
         if self.proc.poll() is None:
@@ -261,7 +271,7 @@ class Server:
             self.kill()
             rc = "timeout (killed)"
         text = self.stderr_text()
-        self.cleanup()
+        self.cleanup(remove=not keep_files)
         return rc, text
 
     def kill(self):
@@ -273,7 +283,7 @@ class Server:
                 pass
         self.cleanup()
 
-    def cleanup(self):
+    def cleanup(self, remove=True):
         if self.proc is not None and self.proc.stderr is not None and self.proc.poll() is not None:
             if self._reader:
                 self._reader.join(timeout=5)
@@ -281,7 +291,8 @@ class Server:
                 self.proc.stderr.close()
             except OSError:
                 pass
-        if self.tmp and os.path.isdir(self.tmp) and (self.proc is None or self.proc.poll() is not None):
+        if (remove and self.tmp and not self.existing_db and os.path.isdir(self.tmp)
+                and (self.proc is None or self.proc.poll() is not None)):
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- HTTP ----------------------------------------------------------------------------

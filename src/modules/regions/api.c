@@ -38,20 +38,17 @@ static int parse_code(const char *s, int *code)
 static int regions_list_handler(struct http_request *req, struct http_response *res)
 {
 	const char *parent = http_query(req, "parent");
-	int pcode = 0, lo = 0, hi = 999999;
-	if (parent) {
-		if (parse_code(parent, &pcode) != 0 || regions_find(pcode) == NULL)
-			return http_error(res, API_BAD_REQUEST, "unknown_region", "parent",
-					  "parent must be a known six-digit region code");
-		regions_subtree_range(pcode, &lo, &hi);
-	}
+	int pcode = 0;
+	if (parent && (parse_code(parent, &pcode) != 0 || regions_find(pcode) == NULL))
+		return http_error(res, API_BAD_REQUEST, "unknown_region", "parent",
+				  "parent must be a known six-digit region code");
 	size_t n;
 	const struct region *all = regions_all(&n);
 	buf_puts(&res->body, "{\"items\":[");
 	int first = 1;
 	for (size_t i = 0; i < n; i++) {
-		if (all[i].code < lo || all[i].code > hi || all[i].code == pcode)
-			continue;
+		if (parent && all[i].parent != pcode)
+			continue; /* only the direct children */
 		if (!first)
 			buf_putc(&res->body, ',');
 		first = 0;
@@ -75,7 +72,7 @@ static int regions_get_handler(struct http_request *req, struct http_response *r
 }
 
 static const struct route_param LIST_PARAMS[] = {
-	{"parent", "string", "only the regions below this code"},
+	{"parent", "string", "only the regions directly below this code"},
 	{NULL, NULL, NULL},
 };
 

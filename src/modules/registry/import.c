@@ -212,8 +212,8 @@ static void job_issue(struct import_job *j, enum issue_kind kind, size_t row, si
 		add_issue(j->a, &j->rep->warnings, &j->rep->nwarnings, row, line, field, code,
 			  message);
 	} else {
-		if (kind == ISSUE_ROW)
-			j->rep->rejected++;
+		if (kind == ISSUE_ROW) /* read by the writer without the lock */
+			__atomic_add_fetch(&j->rep->rejected, 1, __ATOMIC_RELAXED);
 		add_issue(j->a, &j->rep->errors, &j->rep->nerrors, row, line, field, code,
 			  message);
 	}
@@ -260,8 +260,6 @@ static int import_row_read(struct import_job *j, struct record *r, struct arena 
 			bad = 1;
 		}
 	}
-	if (!bad && r->v[ENT_STATUS] == NULL)
-		record_set(r, row_arena, ENT_STATUS, "active", 6);
 	if (!bad && (record_check(r, 0, &ferr) != 0 ||
 		     registry_rules_check(j->who, r, &ferr) != 0)) {
 		bad = 1;
@@ -403,10 +401,14 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 			     int dry_run, const char *now, struct record *r, size_t row,
 			     size_t line, struct arena *row_arena, struct import_writes *w)
 {
+	const char *code = r->v[ENT_CREDIT_CODE];
+	/* Read before the row becomes a whole record: what the file left out or empty. */
+	struct record given = *r;
+	if (r->v[ENT_STATUS] == NULL)
+		record_set(r, row_arena, ENT_STATUS, "active", 6);
 	record_set(r, row_arena, ENT_CREATED_AT, now, strlen(now));
 	record_set(r, row_arena, ENT_UPDATED_AT, now, strlen(now));
 	record_set(r, row_arena, ENT_VERSION, "1", 1);
-	const char *code = r->v[ENT_CREDIT_CODE];
 	int64_t id;
 	if (!dry_run) {
 		/* Most rows of a load are new: try the insert, and look the code up only when
@@ -425,13 +427,13 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 		}
 	}
 	struct record old;
-	int g = store_get(db, code, 0, 999999, row_arena, &old, &id);
+	int g = store_get(db, code, NULL, row_arena, &old, &id);
 	if (g < 0 || (g == DB_DONE && !dry_run)) {
 		w->failed = 1; /* a constraint other than the credit code's failed */
 		return;
 	}
 	if (g == DB_DONE) {
-		w->created++; /* dry run */
+		w->created++; /* not written: a dry run, or an all-or-nothing import gone bad */
 		return;
 	}
 	if (!actor_region_in_scope(j->who, atoi(old.v[ENT_REGION_CODE]))) {
@@ -439,6 +441,11 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 			  "this credit code is registered outside your jurisdiction");
 		return;
 	}
+	/* An existing record keeps what the file has no column for; an empty status cell keeps
+	 * the status (it cannot be cleared). */
+	for (int i = 0; i < ENT_CREATED_AT; i++)
+		if (!record_has(&given, i) || (i == ENT_STATUS && given.v[i] == NULL))
+			r->v[i] = old.v[i];
 	if (same_values(r, &old)) {
 		w->unchanged++;
 		return;
@@ -540,21 +547,23 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 	struct arena row_arena = {0};
 	struct import_chunk *c;
 	while ((c = job_take(&j)) != NULL) {
-		int give_up = w.failed || (opt->mode == REG_IMPORT_ALL_OR_NOTHING &&
-					   __atomic_load_n(&rep->rejected, __ATOMIC_RELAXED) > 0);
-		for (size_t i = 0; i < c->n && !give_up; i++) {
+		for (size_t i = 0; i < c->n && !w.failed; i++) {
+			/* Once an all-or-nothing import has a bad row nothing will be kept: the
+			 * rest is only counted, as in a dry run, so the report is complete. */
+			int dry = opt->dry_run ||
+				  (opt->mode == REG_IMPORT_ALL_OR_NOTHING &&
+				   __atomic_load_n(&rep->rejected, __ATOMIC_RELAXED) > 0);
 			struct record r;
 			arena_reset(&row_arena);
 			record_unpack(&r, &ENTERPRISE_TYPE, c->packed.data + c->off[i]);
-			import_write_row(db, &j, &row_actor, opt->dry_run, now, &r, c->row[i],
-					 c->line[i], &row_arena, &w);
-			give_up = w.failed;
+			import_write_row(db, &j, &row_actor, dry, now, &r, c->row[i], c->line[i],
+					 &row_arena, &w);
 		}
 		chunk_free(c);
-		if (give_up) {
-			/* Nothing more will be written: let the validator finish reporting. */
+		if (w.failed) {
+			/* A database error: stop the validator, nothing will be kept. */
 			pthread_mutex_lock(&j.lock);
-			j.stop = w.failed;
+			j.stop = 1;
 			pthread_cond_broadcast(&j.cond);
 			pthread_mutex_unlock(&j.lock);
 		}

@@ -75,7 +75,7 @@ static const struct field_spec ENTERPRISE_FIELDS[] = {
 	[ENT_INDUSTRY] = {"industry", FT_ENUM, FF_REQUIRED, 0, 0, 0, INDUSTRIES, NULL,
 			  "GB/T 4754-2017 section (A-T)"},
 	[ENT_SIZE] = {"size", FT_ENUM, 0, 0, 0, 0, SIZES, NULL, "Enterprise size"},
-	[ENT_STATUS] = {"status", FT_ENUM, 0, 0, 0, 0, STATUSES, NULL,
+	[ENT_STATUS] = {"status", FT_ENUM, FF_NOT_NULL, 0, 0, 0, STATUSES, NULL,
 			"Registration status; active when not given"},
 	[ENT_ESTABLISHED_ON] = {"established_on", FT_DATE, 0, 0, 0, 0, NULL, NULL,
 				"Date of establishment"},

@@ -58,7 +58,7 @@ int registry_filter_continue(struct registry_filter *f, struct arena *a, const c
 			return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
 		const char *hex = end + 1;
 		size_t n = strlen(hex);
-		if (n % 2 || n > 1024)
+		if (n % 2 || n > 4096)
 			return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
 		char *key = arena_alloc(a, n / 2 + 1);
 		for (size_t i = 0; i < n / 2; i++) {
@@ -166,15 +166,16 @@ int registry_list(struct db *db, const struct actor *who, const struct registry_
 		  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
-	int lo, hi;
-	if (store_scope_range(who, f->region, &lo, &hi) != 0)
+	struct store_scope sc;
+	if (store_scope_ranges(who, f->region, &sc) != 0)
 		return REG_OK;
 	int64_t last_id = 0;
 	const char *last_key = NULL;
-	int n = store_list(db, f, lo, hi, a, fn, ctx, &last_id, &last_key);
+	int more;
+	int n = store_list(db, f, &sc, a, fn, ctx, &last_id, &last_key, &more);
 	if (n < 0)
 		return REG_ERROR;
-	if (n == f->limit)
+	if (more)
 		*next_cursor = cursor_make(a, f, last_id, last_key);
 	return REG_OK;
 }
@@ -182,21 +183,18 @@ int registry_list(struct db *db, const struct actor *who, const struct registry_
 int registry_count(struct db *db, const struct actor *who, const struct registry_filter *f,
 		   int64_t *count)
 {
-	int lo, hi;
+	struct store_scope sc;
 	*count = 0;
-	if (store_scope_range(who, f->region, &lo, &hi) != 0)
+	if (store_scope_ranges(who, f->region, &sc) != 0)
 		return REG_OK;
-	return store_count(db, f, lo, hi, count) == 0 ? REG_OK : REG_ERROR;
+	return store_count(db, f, &sc, count) == 0 ? REG_OK : REG_ERROR;
 }
 
 int registry_get(struct db *db, const struct actor *who, const char *credit_code,
 		 struct arena *a, struct record *out)
 {
-	int lo, hi;
-	if (store_scope_range(who, 0, &lo, &hi) != 0)
-		return REG_NOT_FOUND;
 	int64_t id;
-	int rc = store_get(db, credit_code, lo, hi, a, out, &id);
+	int rc = store_get(db, credit_code, who, a, out, &id);
 	return rc == DB_ROW ? REG_OK : rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;
 }
 
@@ -249,11 +247,11 @@ static char *record_json(const struct record *r)
 int registry_create(struct db *db, const struct actor *who, const struct record *in,
 		    struct arena *a, struct record *out, struct field_error *err)
 {
-	if (record_check(in, 0, err) != 0)
-		return REG_INVALID;
 	struct record r = *in;
 	if (r.v[ENT_STATUS] == NULL)
 		record_set(&r, a, ENT_STATUS, "active", 6);
+	if (record_check(&r, 0, err) != 0)
+		return REG_INVALID;
 	if (registry_rules_check(who, &r, err) != 0)
 		return REG_INVALID;
 	char now[32];
@@ -266,7 +264,7 @@ int registry_create(struct db *db, const struct actor *who, const struct record 
 		return REG_ERROR;
 	struct record existing;
 	int64_t id;
-	int rc = store_get(db, r.v[ENT_CREDIT_CODE], 0, 999999, a, &existing, &id);
+	int rc = store_get(db, r.v[ENT_CREDIT_CODE], NULL, a, &existing, &id);
 	if (rc == DB_ROW) {
 		db_rollback(db);
 		field_fail(err, "credit_code", "duplicate", "%s is already registered",
@@ -296,14 +294,11 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 {
 	if (record_check(patch, 1, err) != 0)
 		return REG_INVALID;
-	int lo, hi;
-	if (store_scope_range(who, 0, &lo, &hi) != 0)
-		return REG_NOT_FOUND;
 	if (db_begin_write(db) != 0)
 		return REG_ERROR;
 	struct record before;
 	int64_t id;
-	int rc = store_get(db, credit_code, lo, hi, a, &before, &id);
+	int rc = store_get(db, credit_code, who, a, &before, &id);
 	if (rc != DB_ROW) {
 		db_rollback(db);
 		return rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;

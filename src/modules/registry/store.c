@@ -26,7 +26,8 @@ enum {
 	SHAPE_STATUS = 1 << 3,
 	SHAPE_SIZE = 1 << 4,
 	SHAPE_Q = 1 << 5,
-	SHAPE_VARIANTS = 1 << 6,
+	SHAPE_MULTI = 1 << 6, /* the scope is several region ranges */
+	SHAPE_VARIANTS = 1 << 7,
 };
 
 static char *list_sql[REG_SORT_COUNT][SHAPE_VARIANTS];
@@ -37,7 +38,15 @@ static const char *const SORT_KEY[REG_SORT_COUNT] = {NULL, "name", "credit_code"
 
 static void where_filters(struct buf *b, int shape)
 {
-	buf_puts(b, " WHERE region_code BETWEEN ? AND ?");
+	if (shape & SHAPE_MULTI) {
+		/* Unused pairs are bound as the empty range [1, 0]. */
+		buf_puts(b, " WHERE (");
+		for (int i = 0; i < ACTOR_MAX_RANGES; i++)
+			buf_printf(b, "%sregion_code BETWEEN ? AND ?", i ? " OR " : "");
+		buf_putc(b, ')');
+	} else {
+		buf_puts(b, " WHERE region_code BETWEEN ? AND ?");
+	}
 	if (shape & SHAPE_INDUSTRY)
 		buf_puts(b, " AND industry = ?");
 	if (shape & SHAPE_STATUS)
@@ -81,29 +90,31 @@ static void build_sql(void)
 	}
 }
 
-int store_scope_range(const struct actor *who, int region, int *lo, int *hi)
+int store_scope_ranges(const struct actor *who, int region, struct store_scope *sc)
 {
 	int flo = 0, fhi = 999999;
 	if (region) {
 		flo = region;
 		fhi = region % 10000 == 0 ? region + 9999 : region % 100 == 0 ? region + 99 : region;
 	}
+	sc->n = 0;
 	if (who->all_regions) {
-		*lo = flo;
-		*hi = fhi;
+		sc->lo[0] = flo;
+		sc->hi[0] = fhi;
+		sc->n = 1;
 		return 0;
 	}
-	/* A scope of several ranges is narrowed to the one the filter falls in. */
-	for (int i = 0; i < who->nranges; i++) {
+	/* The filter's subtree intersected with each range of the scope. */
+	for (int i = 0; i < who->nranges && i < ACTOR_MAX_RANGES; i++) {
 		int l = flo > who->lo[i] ? flo : who->lo[i];
 		int h = fhi < who->hi[i] ? fhi : who->hi[i];
 		if (l <= h) {
-			*lo = l;
-			*hi = h;
-			return 0;
+			sc->lo[sc->n] = l;
+			sc->hi[sc->n] = h;
+			sc->n++;
 		}
 	}
-	return -1;
+	return sc->n ? 0 : -1;
 }
 
 /* Fills r from columns first.. of st, in field order. */
@@ -121,20 +132,20 @@ static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct
 	}
 }
 
-int store_get(struct db *db, const char *credit_code, int lo, int hi, struct arena *a,
+int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
 	      struct record *out, int64_t *id)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, " COLS " FROM enterprise WHERE "
-					    "credit_code = ? AND region_code BETWEEN ? AND ?");
+	struct db_stmt *st = db_prepare(db, "SELECT id, region_code, " COLS " FROM enterprise "
+					    "WHERE credit_code = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_cstr(st, 1, credit_code);
-	db_bind_int64(st, 2, lo);
-	db_bind_int64(st, 3, hi);
 	int rc = db_step(st);
+	if (rc == DB_ROW && who && !actor_region_in_scope(who, (int)db_col_int64(st, 1)))
+		rc = DB_DONE; /* out of scope is indistinguishable from absent */
 	if (rc == DB_ROW) {
 		*id = db_col_int64(st, 0);
-		row_to_record(st, 1, a, out);
+		row_to_record(st, 2, a, out);
 	}
 	db_reset(st);
 	return rc;
@@ -181,20 +192,23 @@ int store_update(struct db *db, int64_t id, const struct record *r)
 	return rc < 0 ? rc : DB_DONE;
 }
 
-static int shape_of(const struct registry_filter *f)
+static int shape_of(const struct registry_filter *f, const struct store_scope *sc)
 {
-	return (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
+	return (sc->n > 1 ? SHAPE_MULTI : 0) | (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
 	       (f->industry ? SHAPE_INDUSTRY : 0) | (f->status ? SHAPE_STATUS : 0) |
 	       (f->size ? SHAPE_SIZE : 0) | (f->q ? SHAPE_Q : 0);
 }
 
 /* Binds the WHERE parameters; returns the next parameter index. */
-static int bind_filters(struct db_stmt *st, const struct registry_filter *f, int lo, int hi,
-			struct arena *a)
+static int bind_filters(struct db_stmt *st, const struct registry_filter *f,
+			const struct store_scope *sc)
 {
 	int k = 1;
-	db_bind_int64(st, k++, lo);
-	db_bind_int64(st, k++, hi);
+	int pairs = sc->n > 1 ? ACTOR_MAX_RANGES : 1;
+	for (int i = 0; i < pairs; i++) {
+		db_bind_int64(st, k++, i < sc->n ? sc->lo[i] : 1);
+		db_bind_int64(st, k++, i < sc->n ? sc->hi[i] : 0);
+	}
 	if (f->industry)
 		db_bind_cstr(st, k++, f->industry);
 	if (f->status)
@@ -216,27 +230,34 @@ static int bind_filters(struct db_stmt *st, const struct registry_filter *f, int
 		db_bind_text(st, k++, b.data + 1, b.len - 1); /* credit code: prefix */
 		buf_free(&b);
 	}
-	(void)a;
 	return k;
 }
 
-int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, struct arena *a,
-	       registry_row_fn fn, void *ctx, int64_t *last_id, const char **last_key)
+int store_list(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
+	       struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
+	       const char **last_key, int *more)
 {
 	pthread_once(&sql_once, build_sql);
-	struct db_stmt *st = db_prepare(db, list_sql[f->sort][shape_of(f)]);
+	struct db_stmt *st = db_prepare(db, list_sql[f->sort][shape_of(f, sc)]);
 	if (st == NULL)
 		return DB_ERROR;
-	int k = bind_filters(st, f, lo, hi, a);
+	int k = bind_filters(st, f, sc);
 	if (f->has_cursor) {
 		if (SORT_KEY[f->sort])
 			db_bind_cstr(st, k++, f->after_key ? f->after_key : "");
 		db_bind_int64(st, k++, f->after_id);
 	}
-	db_bind_int64(st, k, f->limit);
+	/* One row more than asked says whether another page follows. */
+	db_bind_int64(st, k, f->limit + 1);
 	int rc, n = 0;
+	*more = 0;
 	struct arena row_arena = {0};
 	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == f->limit) {
+			*more = 1;
+			rc = DB_DONE;
+			break;
+		}
 		struct record r;
 		arena_free(&row_arena);
 		row_to_record(st, 2, &row_arena, &r);
@@ -257,14 +278,15 @@ int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, s
 	return rc < 0 ? rc : n;
 }
 
-int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, int64_t *count)
+int store_count(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
+		int64_t *count)
 {
 	pthread_once(&sql_once, build_sql);
-	int shape = shape_of(f) & ~(SHAPE_DESC | SHAPE_CURSOR);
+	int shape = shape_of(f, sc) & ~(SHAPE_DESC | SHAPE_CURSOR);
 	struct db_stmt *st = db_prepare(db, count_sql[shape]);
 	if (st == NULL)
 		return DB_ERROR;
-	bind_filters(st, f, lo, hi, NULL);
+	bind_filters(st, f, sc);
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*count = db_col_int64(st, 0);

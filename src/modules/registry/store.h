@@ -8,13 +8,21 @@
 
 struct db;
 
-/* Region code range a query may touch: the filter's subtree within the actor's scope.
- * Returns 0, or -1 if they do not overlap (nothing can match). */
-int store_scope_range(const struct actor *who, int region, int *lo, int *hi);
+/* The region code ranges a query may touch. */
+struct store_scope {
+	int n;				 /* ranges */
+	int lo[ACTOR_MAX_RANGES];	 /* inclusive lower bounds */
+	int hi[ACTOR_MAX_RANGES];	 /* inclusive upper bounds */
+};
 
-/* Reads the enterprise with this credit code whose region lies in [lo, hi]. Returns DB_ROW
- * with *out and *id, DB_DONE if absent, or a negative db_result. */
-int store_get(struct db *db, const char *credit_code, int lo, int hi, struct arena *a,
+/* The filter's subtree (region, 0 for all) within the actor's scope. Returns 0, or -1 if
+ * they do not overlap (nothing can match). */
+int store_scope_ranges(const struct actor *who, int region, struct store_scope *sc);
+
+/* Reads the enterprise with this credit code if its region lies in who's scope (who NULL:
+ * anywhere). Returns DB_ROW with *out and *id, DB_DONE if absent or out of scope, or a
+ * negative db_result. */
+int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
 	      struct record *out, int64_t *id);
 
 /* Inserts r (every field of the type, created_at/updated_at/version included) as id. */
@@ -23,13 +31,16 @@ int store_insert(struct db *db, int64_t id, const struct record *r);
 /* Overwrites every field of the row id with r. */
 int store_update(struct db *db, int64_t id, const struct record *r);
 
-/* Runs a list query within [lo, hi], calling fn per row. *last_id and *last_key receive the
- * last row's cursor values (key in a). Returns the number of rows or a negative db_result. */
-int store_list(struct db *db, const struct registry_filter *f, int lo, int hi, struct arena *a,
-	       registry_row_fn fn, void *ctx, int64_t *last_id, const char **last_key);
+/* Runs a list query within the scope, calling fn per row (at most f->limit). *last_id and
+ * *last_key receive the last row's cursor values (key in a); *more is 1 if rows follow.
+ * Returns the number of rows or a negative db_result. */
+int store_list(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
+	       struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
+	       const char **last_key, int *more);
 
 /* Counts matching rows. */
-int store_count(struct db *db, const struct registry_filter *f, int lo, int hi, int64_t *count);
+int store_count(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
+		int64_t *count);
 
 /* Number of enterprises in the table, or a negative db_result. */
 int64_t store_count_all(struct db *db);

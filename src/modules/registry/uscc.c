@@ -24,8 +24,12 @@ int uscc_char_value(char c)
 char uscc_check_char(const char *code17)
 {
 	int sum = 0;
-	for (int i = 0; i < 17; i++)
-		sum += uscc_char_value(code17[i]) * USCC_WEIGHTS[i];
+	for (int i = 0; i < 17; i++) {
+		int v = uscc_char_value(code17[i]);
+		if (v < 0)
+			return 0;
+		sum += v * USCC_WEIGHTS[i];
+	}
 	int c = 31 - sum % 31;
 	return USCC_ALPHABET[c == 31 ? 0 : c];
 }

@@ -31,7 +31,8 @@ const char *uscc_result_message(enum uscc_result r);
 /* Value (0-30) of a code character, or -1. */
 int uscc_char_value(char c);
 
-/* The check character for the first 17 characters of a code. */
+/* The check character for the first 17 characters of a code, or 0 if one of them is outside
+ * the alphabet. */
 char uscc_check_char(const char *code17);
 
 /* The check character (0-9 or X) for an 8-character organisation code body, or 0 if the body
