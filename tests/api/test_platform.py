@@ -5,6 +5,7 @@ body size, conflicting Content-Length), robustness against garbage on raw socket
 orderly stop on SIGTERM with requests in flight.
 """
 import csv
+import http.client
 import io
 import json
 import os
@@ -625,6 +626,17 @@ class PlatformTest(jzapi.ServerTestCase):
         self.assertEqual(results, [200] * 80)
 
 
+class SmallBufferConnection(http.client.HTTPConnection):
+    """An HTTP connection whose socket has a small receive buffer (a slow reader)."""
+
+    def connect(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+        s.settimeout(self.timeout)
+        s.connect((self.host, self.port))
+        self.sock = s
+
+
 class ShutdownTest(unittest.TestCase):
     """SIGTERM with a request in flight: the request completes, then the server exits 0."""
 
@@ -640,7 +652,9 @@ class ShutdownTest(unittest.TestCase):
         self.assertIn("jinzhi: stopped", self.srv.stderr_text())
 
     def test_sigterm_during_csv_export(self):
-        conn = self.srv.connection(timeout=60)
+        # A small receive buffer keeps most of the 3 MB export inside the server until it
+        # is read, so the request is really in flight when the signal comes.
+        conn = SmallBufferConnection("127.0.0.1", self.srv.port, timeout=60)
         conn.request("GET", "/api/v1/enterprises?format=csv")
         resp = conn.getresponse()
         self.assertEqual(resp.status, 200)

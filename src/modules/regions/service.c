@@ -19,6 +19,7 @@ struct region_set {
 	struct region *items; /* sorted by code */
 	size_t n;	      /* count */
 	char *strings;	      /* storage of the names */
+	struct region_set *retired; /* sets this one replaced, freed at exit */
 };
 
 static struct region_set *current;
@@ -110,11 +111,13 @@ int regions_seed(struct db *db)
 
 static void set_free(struct region_set *s)
 {
-	if (s == NULL)
-		return;
-	free(s->items);
-	free(s->strings);
-	free(s);
+	while (s) {
+		struct region_set *older = s->retired;
+		free(s->items);
+		free(s->strings);
+		free(s);
+		s = older;
+	}
 }
 
 int regions_load(struct db *db)
@@ -163,12 +166,12 @@ int regions_load(struct db *db)
 		s->items[i].name_bo = s->strings + offs[i][2];
 	}
 	free(offs);
-	pthread_mutex_lock(&load_lock);
-	struct region_set *old = __atomic_exchange_n(&current, s, __ATOMIC_ACQ_REL);
-	pthread_mutex_unlock(&load_lock);
 	/* Old sets are freed only at exit: a reader may still hold a pointer into one, and
 	 * reloads are rare (an import of another province). */
-	(void)old;
+	pthread_mutex_lock(&load_lock);
+	s->retired = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&current, s, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&load_lock);
 	return 0;
 }
 

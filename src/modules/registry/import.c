@@ -361,11 +361,12 @@ static void *import_validate(void *arg)
 			record_pack(&r, &c->packed);
 			c->n++;
 		}
-		if (v == 0 || c->n == IMPORT_CHUNK_ROWS) {
-			if (c->n && job_put(j, c) != 0)
-				c = NULL, v = 0;
-			else if (c->n)
-				c = NULL;
+		if ((v == 0 || c->n == IMPORT_CHUNK_ROWS) && c->n > 0) {
+			/* The chunk now belongs to the writer (or was freed if it stopped). */
+			int stopped = job_put(j, c) != 0;
+			c = NULL;
+			if (stopped)
+				v = 0;
 		}
 		if (v == 0)
 			break;
