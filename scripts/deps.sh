@@ -3,8 +3,8 @@
 # Uses sudo when not run as root. Safe to run again: it installs only what is absent.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev libinih-dev libcmocka-dev python3 sqlite3 curl"
+PACKAGES="build-essential clang libclang-rt-14-dev cmake pkg-config libmicrohttpd-dev
+libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev python3 sqlite3 curl"
 
 missing=""
 for p in $PACKAGES; do

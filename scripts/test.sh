@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test: unit tests, fuzz-corpus replays and API tests against a live server,
-# first in a normal build, then in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# first in a normal build with gcc, then in an AddressSanitizer + UndefinedBehaviorSanitizer
+# build with clang (so both compilers build everything with -Werror).
 # Installs missing build dependencies first. Set JZ_SKIP_SANITIZE=1 for the normal build only.
 set -eu
 cd "$(dirname "$0")/.."
@@ -8,13 +9,13 @@ sh scripts/deps.sh
 jobs="$(nproc)"
 
 echo "== normal build" >&2
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 if [ "${JZ_SKIP_SANITIZE:-0}" != 1 ]; then
-	echo "== ASan + UBSan build" >&2
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJZ_SANITIZE=ON >/dev/null
+	echo "== ASan + UBSan build (clang)" >&2
+	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJZ_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j"$jobs"
 	(cd build-asan &&
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

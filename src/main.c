@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "platform/db.h"
 
 static const struct cmd_entry *const COMMANDS[] = {
 	&cmd_serve_entry,  &cmd_migrate_entry, &cmd_demo_entry,	  &cmd_import_entry,
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jinzhi: libsodium cannot start\n");
 		return 1;
 	}
+	db_global_init();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

@@ -30,6 +30,9 @@ enum db_open_flags {
 	DB_OPEN_BULK = 1 << 2,	   /* bulk loading: larger cache; durability as usual */
 };
 
+/* Process-wide driver set-up; call once at start, before any db_open. */
+void db_global_init(void);
+
 /* Opens a connection to path with the project's settings (WAL, busy timeout, foreign keys,
  * synchronous=FULL). Returns 0 and *out, which the caller frees with db_close, or -1 with a
  * message on stderr. */

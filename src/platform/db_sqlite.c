@@ -50,6 +50,13 @@ static int map_rc(int rc)
 	}
 }
 
+void db_global_init(void)
+{
+	/* Memory statistics take a global mutex on every allocation; we never read them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int db_open(const char *path, int flags, struct db **out)
 {
 	sqlite3 *h = NULL;
@@ -77,7 +84,7 @@ int db_open(const char *path, int flags, struct db **out)
 		sqlite3_close(h);
 		return -1;
 	}
-	sqlite3_exec(h, (flags & DB_OPEN_BULK) ? "PRAGMA cache_size=-262144; PRAGMA threads=2;"
+	sqlite3_exec(h, (flags & DB_OPEN_BULK) ? "PRAGMA cache_size=-262144; PRAGMA threads=2; PRAGMA temp_store=MEMORY;"
 						: "PRAGMA cache_size=-16384;",
 		     NULL, NULL, NULL);
 	struct db *db = xcalloc(1, sizeof *db);

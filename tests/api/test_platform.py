@@ -677,17 +677,13 @@ class ShutdownTest(unittest.TestCase):
         body = json.dumps(minimal_enterprise(code), ensure_ascii=False).encode()
         s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=30)
         try:
-            # A first request on the connection proves the server has accepted it.
-            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-            head = jzapi.recv_response_head(s, 10)
-            self.assertEqual(status_of(head), 200, head)
-            m = re.search(rb"Content-Length: (\d+)", head, re.I)
-            rest = head.partition(b"\r\n\r\n")[2]
-            while len(rest) < int(m.group(1)):
-                rest += s.recv(100)
+            # "Expect: 100-continue": the interim answer proves the server has the request.
             s.sendall(b"POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\n"
-                      b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                      % len(body) + body[:10])
+                      b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                      b"Content-Length: %d\r\n\r\n" % len(body))
+            interim = jzapi.recv_response_head(s, 10)
+            self.assertEqual(status_of(interim), 100, interim)
+            s.sendall(body[:10])
             n = len(self.srv.stderr_lines)
             self.srv.signal_stop()
             self.assertIsNotNone(self.srv.wait_stderr("draining", 10, start=n))
@@ -727,6 +723,21 @@ class ShutdownTest(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 5,
                         "stop waited %.1f s for connections the clients had closed"
                         % (time.monotonic() - t0))
+
+    def test_sigterm_with_idle_keep_alive_connection_exits_promptly(self):
+        # An open keep-alive connection with no request on it is nothing to drain.
+        conn = self.srv.connection(timeout=10)
+        try:
+            conn.request("GET", "/api/v1/health")
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
+            t0 = time.monotonic()
+            self.srv.signal_stop()
+            self.assert_clean_exit()
+            self.assertLess(time.monotonic() - t0, 5, "stop waited for an idle connection")
+        finally:
+            conn.close()
 
     def test_sigterm_idle_exits_promptly(self):
         t0 = time.monotonic()

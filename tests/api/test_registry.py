@@ -1071,6 +1071,24 @@ class RegistryListTest(jzapi.ServerTestCase):
         got = self.walk({"q": q, "sort": "name"}, 1)
         self.assertEqual(self.codes(got), self.codes(self.expected(self.q_pred(q), "name")))
 
+    def test_last_page_has_null_cursor(self):
+        # The page that holds the last match says so, even when it is exactly full.
+        from collections import Counter
+        per_region = Counter(x["region_code"] for x in self.all)
+        region = next(str(c) for c, n in sorted(per_region.items()) if 3 <= n <= 1000)
+        total = self.srv.count({"region": region})
+        r = self.srv.get("/api/v1/enterprises", query={"region": region, "limit": total})
+        self.assertEqual(len(r.json["items"]), total)
+        self.assertIsNone(r.json["next_cursor"])
+        r = self.srv.get("/api/v1/enterprises", query={"region": region,
+                                                        "limit": total - 1})
+        self.assertEqual(len(r.json["items"]), total - 1)
+        self.assertIsNotNone(r.json["next_cursor"])
+        r = self.srv.get("/api/v1/enterprises", query={"region": region, "limit": total - 1,
+                                                        "cursor": r.json["next_cursor"]})
+        self.assertEqual(len(r.json["items"]), 1)
+        self.assertIsNone(r.json["next_cursor"])
+
     def test_count_with_pages(self):
         r = self.srv.get("/api/v1/enterprises", query={"region": "540200", "count": "true",
                                                         "limit": "3"})

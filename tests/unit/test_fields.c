@@ -115,6 +115,16 @@ static void test_table_shape(void **state)
 	assert_int_equal(fields_find(&ENTERPRISE_TYPE, "", 0), -1);
 }
 
+/* A name holding a NUL (a CSV header cell "credit_code\0x") is no field, and the lookup must
+ * not read past the end of the shorter field name. */
+static void test_find_name_with_nul(void **state)
+{
+	(void)state;
+	assert_int_equal(fields_find(&ENTERPRISE_TYPE, "credit_code\0x", 13), -1);
+	assert_int_equal(fields_find(&ENTERPRISE_TYPE, "name\0\0\0\0", 8), -1);
+	assert_int_equal(fields_find(&ENTERPRISE_TYPE, "version\0", 8), -1);
+}
+
 /* ---- FT_TEXT ---- */
 
 static void test_text_plain_and_unicode(void **state)
@@ -1019,6 +1029,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_table_shape),
+		T(test_find_name_with_nul),
 		T(test_text_plain_and_unicode),
 		T(test_text_invalid_utf8),
 		T(test_text_control_characters),

@@ -1477,6 +1477,9 @@ static void test_import_file_errors(void **state)
 	expect_file_error(x, "", 0, NULL);
 	expect_file_error(x, "\n\n", 2, NULL);
 	expect_file_error(x, "credit_code,\"name\n", 18, NULL);
+	/* A NUL inside a heading: no field is called that (and nothing is read past a name). */
+	static const char nul_header[] = "credit_code\0x,name,region_code,industry\n";
+	expect_file_error(x, nul_header, sizeof nul_header - 1, NULL);
 	/* Neither UTF-8 nor GB18030. */
 	expect_file_error(x, "credit_code,name\n\xff\xff\xff\n", 21, NULL);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM audit_log"), 0);

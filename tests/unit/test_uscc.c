@@ -200,7 +200,7 @@ static void test_lower_case_rejected(void **state)
 	assert_int_equal(check_str("91110000101623741k", NULL), USCC_BAD_CHARACTER);
 	assert_int_equal(check_str("91350100m000100Y43", NULL), USCC_BAD_CHARACTER);
 	assert_int_equal(check_str("91350100M000100y43", NULL), USCC_BAD_CHARACTER);
-	for (const char *a = ALPHABET + 10; *a; a++)
+	for (const char *a = &ALPHABET[10]; *a; a++)
 		assert_int_equal(uscc_char_value((char)(*a + 32)), -1);
 }
 
