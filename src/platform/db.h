@@ -110,10 +110,11 @@ void *db_tx_scratch(struct db *db);
 int db_backup(struct db *db, const char *path);
 
 /*
- * Bulk loading: drops the named (NULL-terminated list) non-unique indexes of table inside the
- * current write transaction and returns their definitions (a NUL-separated list the caller frees), so that
- * db_indexes_restore can build them again, sorted in one pass, after the load. Unique
- * indexes stay, so constraints hold throughout. Returns NULL on failure or if there are none.
+ * Bulk loading: drops the named (NULL-terminated list) indexes of table inside the current
+ * write transaction and returns their definitions (a NUL-separated list the caller frees), so
+ * that db_indexes_restore can build them again, sorted in one pass, after the load. A unique
+ * index may be suspended only when nothing loaded can conflict (an empty table, keys checked
+ * by the caller); its rebuild checks uniqueness again. Returns NULL on failure or if none.
  */
 char *db_indexes_suspend(struct db *db, const char *table, const char *const *which);
 /* Re-creates the indexes db_indexes_suspend dropped and frees saved. Returns 0 or a negative

@@ -334,7 +334,7 @@ char *db_indexes_suspend(struct db *db, const char *table, const char *const *wh
 {
 	struct db_stmt *st = db_prepare_once(
 		db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-		    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'");
+		    "AND sql IS NOT NULL");
 	if (st == NULL)
 		return NULL;
 	db_bind_cstr(st, 1, table);

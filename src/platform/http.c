@@ -473,7 +473,7 @@ int http_serve(const struct http_config *cfg)
 		rid_prefix = (uint32_t)getpid();
 
 	struct sockaddr_storage ss = {0};
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
 	socklen_t sslen;
 	if (strchr(cfg->listen_host, ':')) {
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;

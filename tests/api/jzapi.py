@@ -170,18 +170,22 @@ class Server:
         else:
             self.tmp = tempfile.mkdtemp(prefix="jzapi-")
             self.db = os.path.join(self.tmp, "jinzhi.db")
-        if self.existing_db:
-            pass
-        elif self.demo:
-            self._run_tool(["demo", "--db", self.db, "--scale", self.scale,
-                            "--seed", str(self.seed)])
-        else:
-            self._run_tool(["migrate", "--db", self.db])
-        self.proc = subprocess.Popen(
-            [self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-             "--threads", str(self.threads)],
-            cwd=self.tmp, env=self._env(), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            if self.existing_db:
+                pass
+            elif self.demo:
+                self._run_tool(["demo", "--db", self.db, "--scale", self.scale,
+                                "--seed", str(self.seed)])
+            else:
+                self._run_tool(["migrate", "--db", self.db])
+            self.proc = subprocess.Popen(
+                [self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+                 "--threads", str(self.threads)],
+                cwd=self.tmp, env=self._env(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except BaseException:
+            self.kill()
+            raise
         self._reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._reader.start()
         try:

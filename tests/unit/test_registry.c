@@ -1449,6 +1449,45 @@ static void test_import_update_keeps_absent_columns(void **state)
 			 addr ? addr : "NULL", phone ? phone : "NULL", status);
 }
 
+/* The rules across fields hold for the record as stored after an import merged a row into
+ * it: un-certifying by import while the stored certificate number stays is refused (as
+ * registry_update refuses it), and so is "not trained" beside a stored training date. */
+static void test_import_merge_keeps_rules(void **state)
+{
+	struct fx *x = *state;
+	const char *a = code_n(x, 350, 1), *b = code_n(x, 351, 1);
+	create_ok(x, &ALL,
+		  mk(x, "credit_code", a, "name", "A", "region_code", "540102", "industry", "C",
+		     "qms_certified", "true", "qms_certificate_no", "Q-1", NULL));
+	create_ok(x, &ALL,
+		  mk(x, "credit_code", b, "name", "B", "region_code", "540102", "industry", "C",
+		     "quality_manager_trained", "true", "quality_manager_trained_on", "2020-01-01",
+		     NULL));
+	const char *csv = arena_printf(&x->a,
+				       "credit_code,name,region_code,industry,qms_certified,"
+				       "quality_manager_trained\n"
+				       "%s,A,540102,C,false,\n%s,B,540102,C,,false\n",
+				       a, b);
+	struct registry_import_report rep = import(x, csv, &SKIP);
+	for (int i = 0; i < 2; i++) {
+		const char *code = i ? b : a;
+		const char *certified = get_field(x, &ALL, code, ENT_QMS_CERTIFIED);
+		const char *cert_no = get_field(x, &ALL, code, ENT_QMS_CERTIFICATE_NO);
+		const char *trained = get_field(x, &ALL, code, ENT_QUALITY_MANAGER_TRAINED);
+		const char *trained_on = get_field(x, &ALL, code, ENT_QUALITY_MANAGER_TRAINED_ON);
+		if (cert_no && !(certified && certified[0] == '1'))
+			fail_msg("%s stored with qms_certificate_no %s but qms_certified %s "
+				 "(report: %zu updated, %zu rejected)",
+				 code, cert_no, certified ? certified : "NULL", rep.updated,
+				 rep.rejected);
+		if (trained_on && !(trained && trained[0] == '1'))
+			fail_msg("%s stored with quality_manager_trained_on %s but "
+				 "quality_manager_trained %s (report: %zu updated, %zu rejected)",
+				 code, trained_on, trained ? trained : "NULL", rep.updated,
+				 rep.rejected);
+	}
+}
+
 static void expect_file_error(struct fx *x, const char *csv, size_t n, const char *field)
 {
 	struct registry_import_report rep = import_as(x, &ALL, csv, n, &SKIP);
@@ -1625,6 +1664,7 @@ int main(void)
 		T(test_import_every_bad_field_reported),
 		T(test_import_update_and_unchanged),
 		T(test_import_update_keeps_absent_columns),
+		T(test_import_merge_keeps_rules),
 		T(test_import_file_errors),
 		T(test_import_export_format),
 		T(test_import_warnings),

@@ -27,11 +27,10 @@ static void region_json(struct buf *out, const struct region *r)
 
 static int parse_code(const char *s, int *code)
 {
-	char *end;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (s == NULL || *s == '\0' || *end || v < 100000 || v > 999999)
+	/* Exactly six digits: strtol alone would let spaces and signs through. */
+	if (s == NULL || strlen(s) != 6 || strspn(s, "0123456789") != 6 || s[0] == '0')
 		return -1;
-	*code = (int)v;
+	*code = atoi(s);
 	return 0;
 }
 

@@ -451,6 +451,13 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 		w->unchanged++;
 		return;
 	}
+	/* The merged record must keep the rules the row alone passed (a certificate number
+	 * needs the certified flag, which may come from the stored record). */
+	struct field_error ferr;
+	if (registry_rules_check(j->who, r, &ferr) != 0) {
+		job_issue(j, ISSUE_ROW, row, line, ferr.field, ferr.code, ferr.message);
+		return;
+	}
 	char ver[24];
 	snprintf(ver, sizeof ver, "%lld", atoll(old.v[ENT_VERSION]) + 1);
 	r->v[ENT_CREATED_AT] = old.v[ENT_CREATED_AT];
@@ -526,7 +533,7 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 	if (existing < 0)
 		w.failed = 1;
 	else if (!opt->dry_run && estimate >= IMPORT_BULK_MIN && (int64_t)estimate > existing)
-		suspended = store_bulk_begin(db);
+		suspended = store_bulk_begin(db, existing == 0);
 
 	/* Validation runs in its own thread, a few chunks ahead of the writing here. */
 	struct import_job j = {.who = who, .rd = &rd, .col_field = col_field, .ncols = nf,

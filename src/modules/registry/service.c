@@ -25,7 +25,8 @@ static void now_iso(char out[32])
 
 static int parse_int(const char *s, long long lo, long long hi, long long *out)
 {
-	if (s == NULL || *s == '\0')
+	/* Digits only: strtoll would also take leading spaces and a sign. */
+	if (s == NULL || *s == '\0' || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
 		return -1;
 	char *end;
 	long long v = strtoll(s, &end, 10);

@@ -305,12 +305,15 @@ int64_t store_count_all(struct db *db)
 	return n;
 }
 
-char *store_bulk_begin(struct db *db)
+char *store_bulk_begin(struct db *db, int table_empty)
 {
-	/* Names arrive in no order: their index is cheaper built once, sorted. The region index
-	 * stays: new ids ascend, so its insertions land at the end of each region's run. */
-	static const char *const SUSPEND[] = {"enterprise_name", NULL};
-	return db_indexes_suspend(db, "enterprise", SUSPEND);
+	/* Indexes are cheaper built once, sorted, than grown a row at a time in random order.
+	 * With rows already there, the credit-code index must stay to find them, and the
+	 * region index is cheap to grow (new ids ascend within each region). */
+	static const char *const ALL[] = {"enterprise_credit_code", "enterprise_region",
+					  "enterprise_name", NULL};
+	static const char *const SOME[] = {"enterprise_name", NULL};
+	return db_indexes_suspend(db, "enterprise", table_empty ? ALL : SOME);
 }
 
 int store_bulk_end(struct db *db, char *saved)

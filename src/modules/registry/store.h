@@ -45,9 +45,10 @@ int store_count(struct db *db, const struct registry_filter *f, const struct sto
 /* Number of enterprises in the table, or a negative db_result. */
 int64_t store_count_all(struct db *db);
 
-/* Bulk load: suspends the secondary indexes (see db_indexes_suspend); returns what
- * store_bulk_end needs to rebuild them, or NULL. */
-char *store_bulk_begin(struct db *db);
+/* Bulk load: suspends indexes (see db_indexes_suspend) — into an empty table all of them, the
+ * credit codes being unique within the load; else the name index. Returns what store_bulk_end
+ * needs to rebuild them, or NULL. */
+char *store_bulk_begin(struct db *db, int table_empty);
 /* Rebuilds the indexes store_bulk_begin suspended. Returns 0 or a negative db_result. */
 int store_bulk_end(struct db *db, char *saved);
 

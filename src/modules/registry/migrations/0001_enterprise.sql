@@ -1,7 +1,7 @@
 -- Legal entities and their quality files. Columns follow the field table in model.c.
 CREATE TABLE enterprise (
   id INTEGER PRIMARY KEY,
-  credit_code TEXT NOT NULL UNIQUE CHECK (length(credit_code) = 18),
+  credit_code TEXT NOT NULL CHECK (length(credit_code) = 18),
   name TEXT NOT NULL,
   name_bo TEXT,
   legal_representative TEXT,
@@ -27,5 +27,8 @@ CREATE TABLE enterprise (
   updated_at TEXT NOT NULL,
   version INTEGER NOT NULL DEFAULT 1
 );
+-- A named index rather than a column constraint, so that a load into an empty table can
+-- build it once at the end (see store_bulk_begin).
+CREATE UNIQUE INDEX enterprise_credit_code ON enterprise (credit_code);
 CREATE INDEX enterprise_region ON enterprise (region_code, id);
 CREATE INDEX enterprise_name ON enterprise (name, id);
