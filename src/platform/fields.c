@@ -27,7 +27,7 @@ int field_fail(struct field_error *err, const char *field, const char *code, con
 int fields_find(const struct record_type *t, const char *name, size_t n)
 {
 	for (size_t i = 0; i < t->nfields; i++)
-		if (strncmp(t->fields[i].name, name, n) == 0 && t->fields[i].name[n] == '\0')
+		if (strlen(t->fields[i].name) == n && memcmp(t->fields[i].name, name, n) == 0)
 			return (int)i;
 	return -1;
 }
