@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "modules/accounts/service.h"
 #include "platform/db.h"
 
 static const struct cmd_entry *const COMMANDS[] = {
 	&cmd_serve_entry,  &cmd_migrate_entry, &cmd_demo_entry,	  &cmd_import_entry,
-	&cmd_export_entry, &cmd_audit_entry,   &cmd_backup_entry,  &cmd_version_entry, NULL,
+	&cmd_export_entry, &cmd_audit_entry,   &cmd_backup_entry,  &cmd_user_entry, &cmd_version_entry, NULL,
 };
 
 static void usage(FILE *f)
@@ -27,6 +28,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	db_global_init();
+	acc_init();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

@@ -17,7 +17,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_serve_entry, cmd_migrate_entry, cmd_demo_entry,
-	cmd_import_entry, cmd_export_entry, cmd_version_entry, cmd_audit_entry, cmd_backup_entry;
+	cmd_import_entry, cmd_export_entry, cmd_version_entry, cmd_audit_entry, cmd_backup_entry, cmd_user_entry;
 
 /*
  * Common start of a command: reads --config/--db/--deployment and the other configuration

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "modules/accounts/service.h"
 #include "modules/regions/service.h"
 #include "modules/registry/demo.h"
 #include "modules/registry/service.h"
@@ -16,6 +17,52 @@
 #define DEMO_SMALL 5000
 #define DEMO_LARGE 1000000
 #define DEMO_CHUNK 50000 /* rows per import transaction */
+
+/*
+ * Demo accounts, made once (when the database has none): one for each kind of user the
+ * system serves, each with a random password printed here and nowhere else.
+ */
+static int demo_accounts(struct db *db, struct registry_demo *d)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM account");
+	int64_t have = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
+	db_reset(st);
+	if (have != 0)
+		return have > 0 ? 0 : -1;
+	struct arena a = {0};
+	struct record r;
+	record_init(&r, &ENTERPRISE_TYPE);
+	registry_demo_enterprise(d, &r, &a, 0);
+	const char *firm = arena_strdup(&a, r.v[ENT_CREDIT_CODE]);
+	static const struct {
+		const char *login, *name, *unit, *role;
+		int firm;
+	} DEMO[] = {
+		{"admin", "系统管理员", "540000", "sysadmin", 0},
+		{"leader", "自治区局领导", "540000", "leader", 0},
+		{"lhasa", "拉萨市局企业档案管理员", "540100", "registry_officer", 0},
+		{"shigatse", "日喀则市局企业档案管理员", "540200", "registry_officer", 0},
+		{"firm", "企业用户", "540000", "enterprise", 1},
+	};
+	struct actor who = {.name = "demo", .all_regions = 1};
+	printf("Demo accounts (passwords are shown only now):\n");
+	for (size_t i = 0; i < sizeof DEMO / sizeof DEMO[0]; i++) {
+		struct acc_account_spec spec = {
+			.login = DEMO[i].login, .display_name = DEMO[i].name, .org_unit = DEMO[i].unit,
+			.credit_code = DEMO[i].firm ? firm : NULL, .roles = {DEMO[i].role},
+			.nroles = 1, .password = NULL, .must_change = 0};
+		const char *pw, *why = "database error";
+		if (acc_account_create(db, &who, &spec, &a, &pw, &why) != ACC_OK) {
+			fprintf(stderr, "jinzhi demo: account %s: %s\n", DEMO[i].login, why);
+			arena_free(&a);
+			return -1;
+		}
+		printf("  %-9s %s  (%s, %s%s%s)\n", DEMO[i].login, pw, DEMO[i].role, DEMO[i].unit,
+		       DEMO[i].firm ? ", enterprise " : "", DEMO[i].firm ? firm : "");
+	}
+	arena_free(&a);
+	return 0;
+}
 
 static int cmd_demo(int argc, char **argv)
 {
@@ -118,6 +165,8 @@ static int cmd_demo(int argc, char **argv)
 		arena_free(&ra);
 	}
 	buf_free(&b);
+	if (status == 0 && out == NULL && demo_accounts(db, d) != 0)
+		status = 1;
 	registry_demo_free(d);
 	if (out && out != stdout && fclose(out) != 0)
 		status = 1;

@@ -31,6 +31,13 @@ static int cmd_serve(int argc, char **argv)
 	struct db *db;
 	if (cli_open_db(&c, 0, &db) != 0)
 		return 1;
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM account");
+	if (db_step(st) == DB_ROW && db_col_int64(st, 0) == 0)
+		fprintf(stderr, "jinzhi: no accounts yet: create the administrator with\n"
+				"  jinzhi user add admin --db %s --name NAME --unit 540000 --role "
+				"sysadmin\n(it prints a one-time password)\n",
+			c.db_path);
+	db_reset(st);
 	db_close(db); /* workers open their own connections */
 	struct http_config hc = {c.listen_host, c.port,		   c.threads,
 				 c.db_path,	c.log_requests, c.drain_seconds};

@@ -3,11 +3,13 @@
  * line here and one routing table in src/platform/api_routes.c.
  */
 #include "platform/migrate.h"
+#include "modules/accounts/service.h"
 #include "modules/regions/service.h"
 
 const struct migrate_module MIGRATE_MODULES[] = {
 	{"platform", "src/platform/migrations", NULL},
 	{"regions", "src/modules/regions/migrations", regions_seed},
 	{"registry", "src/modules/registry/migrations", NULL},
+	{"accounts", "src/modules/accounts/migrations", acc_seed},
 	{NULL, NULL, NULL},
 };

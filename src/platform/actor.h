@@ -1,8 +1,8 @@
 /*
  * Who is acting and where they may act. Every service call takes an actor; the store narrows
  * every query by the actor's data scope, so a handler that forgets a check cannot leak
- * another jurisdiction's records. (Accounts and roles fill this in; until then the server
- * acts for an anonymous caller with the whole region in scope.)
+ * another jurisdiction's records. The accounts module fills it in from the signed-in
+ * account's roles; the command line acts with the whole deployment in scope.
  */
 #ifndef JZ_ACTOR_H
 #define JZ_ACTOR_H
@@ -17,9 +17,12 @@ struct actor {
 	int all_regions;	 /* scope covers every region */
 	int nranges;		 /* otherwise: region code ranges in scope */
 	int lo[ACTOR_MAX_RANGES], hi[ACTOR_MAX_RANGES]; /* inclusive bounds */
+	int own_records;	 /* scope also covers records this actor created (by name) */
+	const char *entity_code; /* an enterprise account: only this legal entity, else NULL */
 };
 
-/* 1 if region code lies in the actor's scope. */
+/* 1 if region code lies in the actor's region scope (ignoring own_records and entity_code,
+ * which the stores apply to the records they concern). */
 static inline int actor_region_in_scope(const struct actor *a, int code)
 {
 	if (a->all_regions)

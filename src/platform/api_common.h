@@ -8,9 +8,13 @@
 #include "http.h"
 
 /*
- * The actor for a request. Until accounts exist every caller is "anonymous" with the whole
- * deployment in scope; the accounts module replaces this with the authenticated user.
+ * The actor for a request: the signed-in account with its data scope, or "anonymous" with
+ * nothing in scope (public routes only).
  */
 struct actor api_actor(struct http_request *req);
+
+/* 1 if the signed-in account may do action on module (for checks inside a handler, such as
+ * export through ?format=csv). */
+int api_allowed(struct http_request *req, const char *module, const char *action);
 
 #endif

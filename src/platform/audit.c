@@ -6,6 +6,7 @@
  */
 #include "audit.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,4 +146,69 @@ int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)
 	if (checked)
 		*checked = n;
 	return rc < 0 ? -1 : result;
+}
+
+/* One fixed statement: each filter is "(? IS NULL OR ...)" so an absent one binds null, and
+ * the scope test has a slot per possible range (empty ranges bind 1..0, which nothing meets). */
+static const char AUDIT_LIST_SQL[] =
+    "SELECT id, at, actor, org_unit, action, entity_type, entity_key, before_json, "
+    "after_json, request_id, client_addr, outcome FROM audit_log WHERE "
+    "(? IS NULL OR actor = ?) AND (? IS NULL OR action = ?) AND "
+    "(? IS NULL OR entity_type = ?) AND (? IS NULL OR entity_key = ?) AND "
+    "(? IS NULL OR outcome = ?) AND (? IS NULL OR at >= ?) AND "
+    "(? IS NULL OR at < ? || '~') AND (? IS NULL OR id < ?) AND "
+    "(? = 1 OR org_unit IN (SELECT code FROM org_unit WHERE "
+    "region_code BETWEEN ? AND ? OR region_code BETWEEN ? AND ? OR "
+    "region_code BETWEEN ? AND ? OR region_code BETWEEN ? AND ? OR "
+    "region_code BETWEEN ? AND ? OR region_code BETWEEN ? AND ? OR "
+    "region_code BETWEEN ? AND ? OR region_code BETWEEN ? AND ?)) "
+    "ORDER BY id DESC LIMIT ?";
+
+_Static_assert(ACTOR_MAX_RANGES == 8, "AUDIT_LIST_SQL has a BETWEEN per range");
+
+int audit_list(struct db *db, const struct audit_filter *f,
+               void (*fn)(void *ctx, struct db_stmt *row), void *ctx, int64_t *next_cursor)
+{
+	assert(f->limit >= 1 && f->limit <= AUDIT_LIST_MAX);
+	assert(f->scope != NULL);
+	struct db_stmt *st = db_prepare(db, AUDIT_LIST_SQL);
+	if (st == NULL)
+		return DB_ERROR;
+	const char *const text[] = {f->actor,   f->action, f->entity_type, f->entity_key,
+	                            f->outcome, f->from,   f->to};
+	int i = 1;
+	for (size_t k = 0; k < sizeof text / sizeof text[0]; k++) {
+		db_bind_cstr(st, i++, text[k]);
+		db_bind_cstr(st, i++, text[k]);
+	}
+	if (f->before_id > 0) {
+		db_bind_int64(st, i++, f->before_id);
+		db_bind_int64(st, i++, f->before_id);
+	} else {
+		db_bind_null(st, i++);
+		db_bind_null(st, i++);
+	}
+	const struct actor *s = f->scope;
+	db_bind_int64(st, i++, s->all_regions ? 1 : 0);
+	for (int r = 0; r < ACTOR_MAX_RANGES; r++) {
+		int used = !s->all_regions && r < s->nranges;
+		db_bind_int64(st, i++, used ? s->lo[r] : 1);
+		db_bind_int64(st, i++, used ? s->hi[r] : 0);
+	}
+	/* One more than asked: whether it exists decides if there is a next page. */
+	db_bind_int64(st, i++, f->limit + 1);
+	int rc, n = 0;
+	int64_t last = 0;
+	*next_cursor = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == f->limit) {
+			*next_cursor = last;
+			break;
+		}
+		last = db_col_int64(st, AUDIT_COL_ID);
+		fn(ctx, st);
+		n++;
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
 }

@@ -9,7 +9,11 @@
 #include <stdint.h>
 
 struct db;
+struct db_stmt;
 struct actor;
+
+#define AUDIT_LIST_MAX     500 /* entries in one page of audit_list */
+#define AUDIT_LIST_DEFAULT 100 /* page size when none is asked for */
 
 /*
  * Appends one entry. Must be called inside the write transaction of the change it records.
@@ -24,5 +28,47 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
  * the first entry whose hash or link is wrong (or the entry after a gap). -1 on a db error.
  */
 int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked);
+
+/* A query over the log. NULL strings and zero numbers mean "any". */
+struct audit_filter {
+	const char *actor;       /* exactly this actor name */
+	const char *action;      /* exactly this action ("enterprise.update") */
+	const char *entity_type; /* exactly this entity type */
+	const char *entity_key;  /* exactly this entity key */
+	const char *outcome;     /* exactly this outcome ("ok", "denied", ...) */
+	const char *from;  /* at >= from, compared as text ("2024-05-01", "2024-05-01T08:00") */
+	const char *to;    /* at begins with to or sorts before it: a prefix, so "2024-05-31"
+	                      takes in the whole day */
+	int64_t before_id; /* only entries with a smaller id (the cursor), or 0 */
+	int limit;         /* entries wanted, 1 to AUDIT_LIST_MAX */
+	const struct actor *scope; /* whose view: all_regions sees everything; otherwise only
+	                              entries whose org_unit lies in one of the scope's region
+	                              ranges (an actor without ranges sees nothing) */
+};
+
+/* Columns of the row handed to audit_list's callback (read with db_col_*). */
+enum audit_column {
+	AUDIT_COL_ID,
+	AUDIT_COL_AT,
+	AUDIT_COL_ACTOR,
+	AUDIT_COL_ORG_UNIT,
+	AUDIT_COL_ACTION,
+	AUDIT_COL_ENTITY_TYPE,
+	AUDIT_COL_ENTITY_KEY,
+	AUDIT_COL_BEFORE,
+	AUDIT_COL_AFTER,
+	AUDIT_COL_REQUEST_ID,
+	AUDIT_COL_CLIENT_ADDR,
+	AUDIT_COL_OUTCOME,
+};
+
+/*
+ * Lists the entries matching f, newest first, calling fn once per entry with the row (valid
+ * only during the call). *next_cursor receives the id to pass as before_id for the next page,
+ * or 0 when this page is the last. The scope check joins the accounts module's org_unit table.
+ * Returns 0 or a negative db_result.
+ */
+int audit_list(struct db *db, const struct audit_filter *f,
+               void (*fn)(void *ctx, struct db_stmt *row), void *ctx, int64_t *next_cursor);
 
 #endif

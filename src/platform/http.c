@@ -129,6 +129,17 @@ const char *http_header(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+int http_is_tls(struct http_request *req)
+{
+	const char *p = http_header(req, "X-Forwarded-Proto");
+	return p && strcasecmp(p, "https") == 0;
+}
+
 /* Deepest nesting of arrays and objects in s[0..n), counting only outside strings. */
 static int json_depth(const char *s, size_t n)
 {
@@ -278,6 +289,11 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		MHD_add_response_header(r, "Content-Disposition", res->disposition);
 	if (res->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	if (res->set_cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
+	/* Responses that depend on who asks must not be cached by anyone in between. */
+	if (x->req.principal)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	add_common_headers(r, x);
@@ -427,6 +443,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	} else if ((x->req.db = worker_db()) == NULL) {
 		http_error(&res, API_UNAVAILABLE, "database_unavailable", NULL,
 			   "the database cannot be opened");
+	} else if (api_authenticate(&x->req, &res) != 0) {
+		/* res holds the 401, 403 or 429 */
 	} else if (x->req.route->handler(&x->req, &res) != 0) {
 		http_error(&res, API_INTERNAL, "internal", NULL,
 			   "an internal error occurred (request %s)", x->req.request_id);

@@ -49,8 +49,10 @@ enum api_error {
 typedef int (*http_handler_fn)(struct http_request *req, struct http_response *res);
 
 enum route_flags {
-	ROUTE_PUBLIC = 1 << 0,	 /* reachable without authentication */
-	ROUTE_RAW_BODY = 1 << 1, /* body is not JSON (CSV upload) */
+	ROUTE_PUBLIC = 1 << 0,	    /* reachable without authentication */
+	ROUTE_RAW_BODY = 1 << 1,    /* body is not JSON (CSV upload) */
+	ROUTE_SIGNED_IN = 1 << 2,   /* any signed-in account, no particular permission */
+	ROUTE_BEFORE_CHANGE = 1 << 3, /* allowed while the password must still be changed */
 };
 
 /* Documentation of a query parameter, for the OpenAPI document. */
@@ -72,6 +74,7 @@ struct route {
 	const char *response_schema;	     /* component name of the 2xx body, or NULL */
 	const struct route_param *query;     /* NULL-name-terminated, or NULL */
 	int ok_status;			     /* status of success (200, 201) */
+	const char *permission;		     /* "module:action" required, unless public */
 };
 
 /* A module's routing table. */
@@ -95,6 +98,8 @@ struct http_request {
 	char client_addr[48];	      /* peer address */
 	void *conn;		      /* the MHD connection (for headers and query) */
 	uint64_t start_ns;	      /* monotonic time of arrival */
+	void *principal;	      /* who is signed in (accounts module), or NULL */
+	const char *session_token;    /* the session cookie's value, if any */
 };
 
 /* A response: a status, headers and either a body or a streaming producer. */
@@ -105,6 +110,7 @@ struct http_response {
 	char etag[40];		/* ETag to send, or "" */
 	const char *disposition; /* Content-Disposition, or NULL */
 	const char *allow;	/* Allow (with a 405), or NULL */
+	const char *set_cookie;	/* Set-Cookie, or NULL */
 	/* Streaming: called with an empty buffer until it returns 1 (more) or 0 (end); a
 	 * negative return aborts the response. stream_free releases ctx. */
 	int (*stream)(void *ctx, struct buf *out);
@@ -112,8 +118,20 @@ struct http_response {
 	void *stream_ctx;
 };
 
+/*
+ * Authentication and authorisation of a request before its handler runs (defined where the
+ * modules are assembled, src/modules/api_routes.c). Returns 0 to go on, or fills res with
+ * the error (401, 403, 429) and returns -1.
+ */
+int api_authenticate(struct http_request *req, struct http_response *res);
+
+/* 1 when the request came over TLS (nginx in front says X-Forwarded-Proto: https). */
+int http_is_tls(struct http_request *req);
+
 /* Query parameter by name, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
+/* Cookie by name, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
 /* Request header by name, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 

@@ -124,6 +124,8 @@ static void write_operation(struct buf *out, const struct route *r)
 		      "{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}");
 	if (r->flags & ROUTE_PUBLIC)
 		buf_puts(out, ",\"security\":[]");
+	if (r->permission)
+		buf_printf(out, ",\"x-permission\":\"%s\"", r->permission);
 	buf_putc(out, '}');
 }
 
@@ -133,7 +135,8 @@ void router_write_openapi(struct buf *out)
 		      "\",\"description\":\"Information system for quality and technical "
 		      "supervision bureaus. Errors are {error:{code,message,field}}; lists use "
 		      "cursor pagination (limit, cursor -> next_cursor).\"},"
-		      "\"servers\":[{\"url\":\"/\"}],\"paths\":{");
+		      "\"servers\":[{\"url\":\"/\"}],"
+		      "\"security\":[{\"bearerAuth\":[]},{\"cookieAuth\":[]}],\"paths\":{");
 	/* Group operations by path: a path appears once with all its methods. */
 	int first_path = 1;
 	for (const struct route_table *const *t = HTTP_ROUTE_TABLES; *t; t++)
@@ -167,7 +170,11 @@ void router_write_openapi(struct buf *out)
 				}
 			buf_putc(out, '}');
 		}
-	buf_puts(out, "},\"components\":{\"schemas\":{");
+	buf_puts(out, "},\"components\":{\"securitySchemes\":{\"bearerAuth\":{\"type\":\"http\","
+		      "\"scheme\":\"bearer\",\"description\":\"an API token (jzt_...)\"},"
+		      "\"cookieAuth\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":"
+		      "\"jz_session\",\"description\":\"console session; writes also need the "
+		      "X-CSRF-Token header given at sign-in\"}},\"schemas\":{");
 	schemas_write(out);
 	buf_puts(out, "}}}");
 }

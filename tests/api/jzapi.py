@@ -97,6 +97,14 @@ def corrupt_check(code):
 # Responses
 # ---------------------------------------------------------------------------------------
 
+ADMIN_LOGIN = "jzadmin"
+ADMIN_PASSWORD = "Test-Admin-Passw0rd"
+MODULES = ["registry", "equipment", "sampling", "licensing", "food", "trace", "standards",
+           "metrology", "certification", "enforcement", "quality", "reports", "documents",
+           "accounts", "audit"]
+ACTIONS = ["read", "write", "approve", "publish", "export", "admin"]
+ALL_SCOPES = ["%s:%s" % (m, a) for m in MODULES for a in ACTIONS]
+
 Response = collections.namedtuple("Response", "status headers body json")
 Response.__doc__ = """status: int; headers: email.message.Message (case-insensitive .get);
 body: bytes; json: parsed body or None when it is not JSON."""
@@ -124,6 +132,34 @@ def describe(r):
 class Server:
     """One jinzhi process on its own temporary database."""
 
+    def make_account(self, login, password, unit, roles, credit_code=None, force_change=False):
+        """Creates an account with the CLI (works while the server runs)."""
+        args = ["user", "add", login, "--db", self.db, "--name", login, "--unit", unit,
+                "--password-stdin"]
+        for r in roles:
+            args += ["--role", r]
+        if credit_code:
+            args += ["--credit-code", credit_code]
+        if not force_change:
+            args.append("--no-force-change")
+        self._run_tool(args, stdin=(password + "\n").encode())
+
+    def make_token(self, login, password, unit, roles, scopes, credit_code=None, days=30):
+        """Creates an account and an API token for it with the CLI; returns the token."""
+        self.make_account(login, password, unit, roles, credit_code)
+        return self.issue_token(login, scopes, days)
+
+    def issue_token(self, login, scopes, days=30):
+        """An API token for an existing account, made with the CLI."""
+        args = ["user", "token", login, "--db", self.db, "--name", "tests", "--days", str(days)]
+        for sc in scopes:
+            args += ["--scope", sc]
+        out = self._run_tool(args).stdout.decode()
+        m = re.search(r"jzt_[A-Za-z0-9_-]+", out)
+        if m is None:
+            raise RuntimeError("no token in: " + out)
+        return m.group(0)
+
     def __init__(self, demo=True, threads=2, seed=7, scale="small", env=None, db=None):
         """db: serve this existing database file (not created, not deleted) instead of a
         fresh one in a temporary directory."""
@@ -143,6 +179,7 @@ class Server:
         self._stderr_cond = threading.Condition(self._stderr_lock)
         self._reader = None
         self.returncode = None
+        self.token = None  # the administrator's API token, sent unless auth=False
 
     # -- environment ---------------------------------------------------------------------
 
@@ -152,8 +189,8 @@ class Server:
         env.update(self.extra_env)
         return env
 
-    def _run_tool(self, args):
-        p = subprocess.run([self.bin] + args, cwd=self.tmp, env=self._env(),
+    def _run_tool(self, args, stdin=None):
+        p = subprocess.run([self.bin] + args, cwd=self.tmp, env=self._env(), input=stdin,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         if p.returncode != 0:
             raise RuntimeError("%s failed (%d): %s %s" % (
@@ -178,6 +215,14 @@ class Server:
                                 "--seed", str(self.seed)])
             else:
                 self._run_tool(["migrate", "--db", self.db])
+            if not self.existing_db:
+                self.token = self.make_token(ADMIN_LOGIN, ADMIN_PASSWORD, "540000",
+                                             ["sysadmin"], ALL_SCOPES)
+            else:
+                try:  # a database one of our servers made before has the administrator
+                    self.token = self.issue_token(ADMIN_LOGIN, ALL_SCOPES)
+                except RuntimeError:
+                    self.token = None
             self.proc = subprocess.Popen(
                 [self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
                  "--threads", str(self.threads)],
@@ -301,14 +346,22 @@ class Server:
 
     # -- HTTP ----------------------------------------------------------------------------
 
+    def auth_headers(self):
+        """Headers that authenticate as the administrator (for hand-made requests)."""
+        return {"Authorization": "Bearer " + self.token} if self.token else {}
+
     def connection(self, timeout=REQUEST_TIMEOUT):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
     def request(self, method, path, body=None, headers=None, json_body=None, query=None,
-                timeout=REQUEST_TIMEOUT, content_type=None):
+                timeout=REQUEST_TIMEOUT, content_type=None, auth=True):
         """One request on a fresh connection. json_body (any JSON value) is serialised with
-        Content-Type application/json unless content_type is given; body is sent as is."""
+        Content-Type application/json unless content_type is given; body is sent as is.
+        auth: send the administrator's token (or give auth=TOKEN, or False for none)."""
         hdrs = dict(headers or {})
+        token = auth if isinstance(auth, str) else (self.token if auth else None)
+        if token and "Authorization" not in hdrs and "Cookie" not in hdrs:
+            hdrs["Authorization"] = "Bearer " + token
         if query:
             path = path + ("&" if "?" in path else "?") + urllib.parse.urlencode(query)
         if json_body is not None:

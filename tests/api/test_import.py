@@ -604,7 +604,7 @@ class ExportImportRoundTripTest(ImportTestBase):
     def test_export_import_round_trip(self):
         conn = self.srv.connection()
         try:
-            conn.request("GET", "/api/v1/enterprises?format=csv")
+            conn.request("GET", "/api/v1/enterprises?format=csv", headers=self.srv.auth_headers())
             resp = conn.getresponse()
             self.assertEqual(resp.status, 200)
             exported = resp.read()

@@ -655,7 +655,7 @@ class ShutdownTest(unittest.TestCase):
         # A small receive buffer keeps most of the 3 MB export inside the server until it
         # is read, so the request is really in flight when the signal comes.
         conn = SmallBufferConnection("127.0.0.1", self.srv.port, timeout=60)
-        conn.request("GET", "/api/v1/enterprises?format=csv")
+        conn.request("GET", "/api/v1/enterprises?format=csv", headers=self.srv.auth_headers())
         resp = conn.getresponse()
         self.assertEqual(resp.status, 200)
         first = resp.read(4096)
@@ -679,6 +679,7 @@ class ShutdownTest(unittest.TestCase):
         try:
             # "Expect: 100-continue": the interim answer proves the server has the request.
             s.sendall(b"POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\n"
+                      b"Authorization: Bearer " + self.srv.token.encode() + b"\r\n"
                       b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
                       b"Content-Length: %d\r\n\r\n" % len(body))
             interim = jzapi.recv_response_head(s, 10)

@@ -331,7 +331,7 @@ class RegistryWriteTest(jzapi.ServerTestCase):
                 conn = self.srv.connection(timeout=8)
                 try:
                     conn.request("GET", "/api/v1/enterprises?format=csv&region=542525&sort="
-                                 + sort)
+                                 + sort, headers=self.srv.auth_headers())
                     resp = conn.getresponse()
                     self.assertEqual(resp.status, 200)
                     try:
@@ -1133,7 +1133,7 @@ class RegistryListTest(jzapi.ServerTestCase):
     def test_csv_export_everything_chunked(self):
         conn = self.srv.connection()
         try:
-            conn.request("GET", "/api/v1/enterprises?format=csv")
+            conn.request("GET", "/api/v1/enterprises?format=csv", headers=self.srv.auth_headers())
             resp = conn.getresponse()
             self.assertEqual(resp.status, 200)
             self.assertEqual(resp.getheader("Transfer-Encoding", "").lower(), "chunked")

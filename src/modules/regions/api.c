@@ -77,10 +77,10 @@ static const struct route_param LIST_PARAMS[] = {
 
 static const struct route REGIONS_ROUTES[] = {
 	{"GET", "/api/v1/regions", regions_list_handler, ROUTE_PUBLIC, 0,
-	 "List GB/T 2260 regions", "regions", NULL, "RegionList", LIST_PARAMS, 200},
+	 "List GB/T 2260 regions", "regions", NULL, "RegionList", LIST_PARAMS, 200, NULL},
 	{"GET", "/api/v1/regions/{code}", regions_get_handler, ROUTE_PUBLIC, 0,
-	 "Read one region", "regions", NULL, "Region", NULL, 200},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0},
+	 "Read one region", "regions", NULL, "Region", NULL, 200, NULL},
+	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 const struct route_table REGIONS_ROUTE_TABLE = {"regions", REGIONS_ROUTES};

@@ -144,6 +144,9 @@ static int enterprises_list(struct http_request *req, struct http_response *res)
 		return service_error(res, rc, &err, NULL);
 	const char *format = http_query(req, "format");
 	if (format && strcmp(format, "csv") == 0) {
+		if (!api_allowed(req, "registry", "export"))
+			return http_error(res, API_FORBIDDEN, "forbidden", "format",
+					  "your roles do not allow registry:export");
 		struct export_ctx *x = xcalloc(1, sizeof *x);
 		x->db = req->db;
 		x->who = api_actor(req);
@@ -337,21 +340,22 @@ static const struct route_param IMPORT_PARAMS[] = {
 
 static const struct route REGISTRY_ROUTES[] = {
 	{"GET", "/api/v1/enterprises", enterprises_list, 0, 0, "List enterprises", "registry",
-	 NULL, "EnterpriseList", LIST_PARAMS, 200},
+	 NULL, "EnterpriseList", LIST_PARAMS, 200, "registry:read"},
 	{"POST", "/api/v1/enterprises", enterprises_create, 0, 0, "Register an enterprise",
-	 "registry", "EnterpriseInput", "Enterprise", NULL, 201},
+	 "registry", "EnterpriseInput", "Enterprise", NULL, 201, "registry:write"},
 	{"POST", "/api/v1/enterprises/import", enterprises_import, ROUTE_RAW_BODY,
 	 REGISTRY_IMPORT_BODY_LIMIT, "Import enterprises from CSV (UTF-8 or GB18030)", "registry",
-	 "csv", "ImportReport", IMPORT_PARAMS, 200},
+	 "csv", "ImportReport", IMPORT_PARAMS, 200, "registry:write"},
 	{"GET", "/api/v1/enterprises/{credit_code}", enterprises_get, 0, 0,
-	 "Read an enterprise by credit code", "registry", NULL, "Enterprise", NULL, 200},
+	 "Read an enterprise by credit code", "registry", NULL, "Enterprise", NULL, 200,
+	 "registry:read"},
 	{"PATCH", "/api/v1/enterprises/{credit_code}", enterprises_update, 0, 0,
 	 "Change fields of an enterprise (If-Match: ETag)", "registry", "EnterprisePatch",
-	 "Enterprise", NULL, 200},
+	 "Enterprise", NULL, 200, "registry:write"},
 	{"GET", "/api/v1/codes/uscc/{code}", codes_uscc_check, ROUTE_PUBLIC, 0,
 	 "Check a unified social credit code (GB 32100) and its organisation code", "registry",
-	 NULL, "CodeCheck", NULL, 200},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0},
+	 NULL, "CodeCheck", NULL, 200, NULL},
+	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 const struct route_table REGISTRY_ROUTE_TABLE = {"registry", REGISTRY_ROUTES};

@@ -414,7 +414,7 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 	if (!dry_run) {
 		/* Most rows of a load are new: try the insert, and look the code up only when
 		 * the unique index says it is taken. */
-		int ins = db_id_next(db, &id) == 0 ? store_insert(db, id, r) : DB_ERROR;
+		int ins = db_id_next(db, &id) == 0 ? store_insert(db, id, r, row_actor->name) : DB_ERROR;
 		if (ins == 0) {
 			w->created++;
 			buf_puts(&w->created_keys, w->created > 1 ? ",\"" : "\"");
@@ -437,7 +437,9 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 		w->created++; /* not written: a dry run, or an all-or-nothing import gone bad */
 		return;
 	}
-	if (!actor_region_in_scope(j->who, atoi(old.v[ENT_REGION_CODE]))) {
+	struct record visible;
+	int64_t vid;
+	if (store_get(db, code, j->who, row_arena, &visible, &vid) != DB_ROW) {
 		job_issue(j, ISSUE_ROW, row, line, "credit_code", "out_of_scope",
 			  "this credit code is registered outside your jurisdiction");
 		return;

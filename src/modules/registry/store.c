@@ -26,8 +26,10 @@ enum {
 	SHAPE_STATUS = 1 << 3,
 	SHAPE_SIZE = 1 << 4,
 	SHAPE_Q = 1 << 5,
-	SHAPE_MULTI = 1 << 6, /* the scope is several region ranges */
-	SHAPE_VARIANTS = 1 << 7,
+	SHAPE_MULTI = 1 << 6,  /* the scope is several region ranges */
+	SHAPE_OWN = 1 << 7,    /* ... or records the actor created */
+	SHAPE_ENTITY = 1 << 8, /* only one legal entity (an enterprise account) */
+	SHAPE_VARIANTS = 1 << 9,
 };
 
 static char *list_sql[REG_SORT_COUNT][SHAPE_VARIANTS];
@@ -38,15 +40,17 @@ static const char *const SORT_KEY[REG_SORT_COUNT] = {NULL, "name", "credit_code"
 
 static void where_filters(struct buf *b, int shape)
 {
-	if (shape & SHAPE_MULTI) {
-		/* Unused pairs are bound as the empty range [1, 0]. */
-		buf_puts(b, " WHERE (");
-		for (int i = 0; i < ACTOR_MAX_RANGES; i++)
-			buf_printf(b, "%sregion_code BETWEEN ? AND ?", i ? " OR " : "");
-		buf_putc(b, ')');
-	} else {
-		buf_puts(b, " WHERE region_code BETWEEN ? AND ?");
-	}
+	/* The data scope first: region ranges (unused pairs bound as the empty range [1, 0]),
+	 * or-ed with the actor's own records, and-ed with a single entity. */
+	buf_puts(b, " WHERE (");
+	int pairs = (shape & SHAPE_MULTI) ? ACTOR_MAX_RANGES : 1;
+	for (int i = 0; i < pairs; i++)
+		buf_printf(b, "%sregion_code BETWEEN ? AND ?", i ? " OR " : "");
+	if (shape & SHAPE_OWN)
+		buf_puts(b, " OR created_by = ?");
+	buf_putc(b, ')');
+	if (shape & SHAPE_ENTITY)
+		buf_puts(b, " AND credit_code = ?");
 	if (shape & SHAPE_INDUSTRY)
 		buf_puts(b, " AND industry = ?");
 	if (shape & SHAPE_STATUS)
@@ -98,6 +102,8 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 		fhi = region % 10000 == 0 ? region + 9999 : region % 100 == 0 ? region + 99 : region;
 	}
 	sc->n = 0;
+	sc->own = who->own_records ? who->name : NULL;
+	sc->entity = who->entity_code;
 	if (who->all_regions) {
 		sc->lo[0] = flo;
 		sc->hi[0] = fhi;
@@ -114,7 +120,7 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 			sc->n++;
 		}
 	}
-	return sc->n ? 0 : -1;
+	return sc->n || sc->own ? 0 : -1;
 }
 
 /* Fills r from columns first.. of st, in field order. */
@@ -135,17 +141,25 @@ static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
 	      struct record *out, int64_t *id)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, region_code, " COLS " FROM enterprise "
-					    "WHERE credit_code = ?");
+	struct db_stmt *st = db_prepare(db, "SELECT id, region_code, created_by, " COLS
+					    " FROM enterprise WHERE credit_code = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_cstr(st, 1, credit_code);
 	int rc = db_step(st);
-	if (rc == DB_ROW && who && !actor_region_in_scope(who, (int)db_col_int64(st, 1)))
-		rc = DB_DONE; /* out of scope is indistinguishable from absent */
+	if (rc == DB_ROW && who) {
+		/* Out of scope is indistinguishable from absent. */
+		const char *creator = db_col_text(st, 2, NULL);
+		int in = actor_region_in_scope(who, (int)db_col_int64(st, 1)) ||
+			 (who->own_records && strcmp(creator, who->name) == 0);
+		if (who->entity_code && strcmp(who->entity_code, credit_code) != 0)
+			in = 0;
+		if (!in)
+			rc = DB_DONE;
+	}
 	if (rc == DB_ROW) {
 		*id = db_col_int64(st, 0);
-		row_to_record(st, 2, a, out);
+		row_to_record(st, 3, a, out);
 	}
 	db_reset(st);
 	return rc;
@@ -165,14 +179,15 @@ static void bind_fields(struct db_stmt *st, int first, const struct record *r)
 	}
 }
 
-int store_insert(struct db *db, int64_t id, const struct record *r)
+int store_insert(struct db *db, int64_t id, const struct record *r, const char *created_by)
 {
-	struct db_stmt *st = db_prepare(db, "INSERT INTO enterprise (id, " COLS ") VALUES (?,"
-					    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	struct db_stmt *st = db_prepare(db, "INSERT INTO enterprise (id, " COLS ", created_by) "
+					    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, id);
 	bind_fields(st, 2, r);
+	db_bind_cstr_static(st, ENT_NFIELDS + 2, created_by);
 	int rc = db_step(st);
 	db_reset(st);
 	return rc < 0 ? rc : DB_DONE;
@@ -194,7 +209,8 @@ int store_update(struct db *db, int64_t id, const struct record *r)
 
 static int shape_of(const struct registry_filter *f, const struct store_scope *sc)
 {
-	return (sc->n > 1 ? SHAPE_MULTI : 0) | (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
+	return (sc->n > 1 ? SHAPE_MULTI : 0) | (sc->own ? SHAPE_OWN : 0) |
+	       (sc->entity ? SHAPE_ENTITY : 0) | (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
 	       (f->industry ? SHAPE_INDUSTRY : 0) | (f->status ? SHAPE_STATUS : 0) |
 	       (f->size ? SHAPE_SIZE : 0) | (f->q ? SHAPE_Q : 0);
 }
@@ -209,6 +225,10 @@ static int bind_filters(struct db_stmt *st, const struct registry_filter *f,
 		db_bind_int64(st, k++, i < sc->n ? sc->lo[i] : 1);
 		db_bind_int64(st, k++, i < sc->n ? sc->hi[i] : 0);
 	}
+	if (sc->own)
+		db_bind_cstr(st, k++, sc->own);
+	if (sc->entity)
+		db_bind_cstr(st, k++, sc->entity);
 	if (f->industry)
 		db_bind_cstr(st, k++, f->industry);
 	if (f->status)
@@ -311,7 +331,7 @@ char *store_bulk_begin(struct db *db, int table_empty)
 	 * With rows already there, the credit-code index must stay to find them, and the
 	 * region index is cheap to grow (new ids ascend within each region). */
 	static const char *const ALL[] = {"enterprise_credit_code", "enterprise_region",
-					  "enterprise_name", NULL};
+					  "enterprise_name", "enterprise_created_by", NULL};
 	static const char *const SOME[] = {"enterprise_name", NULL};
 	return db_indexes_suspend(db, "enterprise", table_empty ? ALL : SOME);
 }

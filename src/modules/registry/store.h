@@ -10,6 +10,8 @@ struct db;
 
 /* The region code ranges a query may touch. */
 struct store_scope {
+	const char *own;		 /* also the records this login created, or NULL */
+	const char *entity;		 /* only this credit code, or NULL */
 	int n;				 /* ranges */
 	int lo[ACTOR_MAX_RANGES];	 /* inclusive lower bounds */
 	int hi[ACTOR_MAX_RANGES];	 /* inclusive upper bounds */
@@ -25,8 +27,9 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
 	      struct record *out, int64_t *id);
 
-/* Inserts r (every field of the type, created_at/updated_at/version included) as id. */
-int store_insert(struct db *db, int64_t id, const struct record *r);
+/* Inserts r (every field of the type, created_at/updated_at/version included) as id,
+ * registered by the login created_by. r and created_by must live until it returns. */
+int store_insert(struct db *db, int64_t id, const struct record *r, const char *created_by);
 
 /* Overwrites every field of the row id with r. */
 int store_update(struct db *db, int64_t id, const struct record *r);
