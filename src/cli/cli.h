@@ -26,6 +26,11 @@ extern const struct cmd_entry cmd_serve_entry, cmd_migrate_entry, cmd_demo_entry
  */
 int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c);
 
+/* Loads the audit key of the configured database (audit.key_file, or the database path with
+ * ".audit-key"), creating it if create is set and it does not exist. Returns 0 or -1 with a
+ * message. */
+int cli_audit_key(const struct config *c, int create);
+
 /* Opens the configured database, creating and migrating it, and loads reference data.
  * Returns 0 and *db (db_close frees it), or -1. */
 int cli_open_db(const struct config *c, int bulk, struct db **db);

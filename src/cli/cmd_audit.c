@@ -19,7 +19,7 @@ static int cmd_audit(int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if (db_open(c.db_path, DB_OPEN_READONLY, &db) != 0)
+	if (cli_audit_key(&c, 0) != 0 || db_open(c.db_path, DB_OPEN_READONLY, &db) != 0)
 		return 1;
 	int64_t bad = 0, checked = 0;
 	rc = audit_verify(db, &bad, &checked);
@@ -29,8 +29,9 @@ static int cmd_audit(int argc, char **argv)
 		return 1;
 	}
 	if (rc > 0) {
-		printf("audit log BROKEN at entry %lld (after %lld entries checked)\n",
-		       (long long)bad, (long long)checked - 1);
+		printf("audit log BROKEN at entry %lld (%lld entries read): altered, inserted or "
+		       "removed\n",
+		       (long long)bad, (long long)checked);
 		return 1;
 	}
 	printf("audit log intact: %lld entries\n", (long long)checked);

@@ -23,7 +23,7 @@ static int cmd_backup(int argc, char **argv)
 		return 1;
 	}
 	struct db *db;
-	if (db_open(c.db_path, 0, &db) != 0)
+	if (cli_audit_key(&c, 0) != 0 || db_open(c.db_path, 0, &db) != 0)
 		return 1;
 	rc = db_backup(db, argv[1]);
 	db_close(db);

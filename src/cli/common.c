@@ -11,6 +11,9 @@
 
 #include "cli.h"
 #include "modules/regions/service.h"
+#include <sodium.h>
+
+#include "platform/audit.h"
 #include "platform/db.h"
 #include "platform/mem.h"
 #include "platform/migrate.h"
@@ -84,8 +87,66 @@ int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct confi
 	return 0;
 }
 
+int cli_audit_key(const struct config *c, int create)
+{
+	if (strcmp(c->db_path, ":memory:") == 0) {
+		audit_set_key(NULL);
+		return 0;
+	}
+	char path[4200];
+	if (c->audit_key_file[0])
+		snprintf(path, sizeof path, "%s", c->audit_key_file);
+	else
+		snprintf(path, sizeof path, "%s.audit-key", c->db_path);
+	unsigned char key[AUDIT_KEY_BYTES];
+	char hex[2 * AUDIT_KEY_BYTES + 2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && !create) {
+		fprintf(stderr, "jinzhi: the audit key %s cannot be read\n", path);
+		return -1;
+	}
+	if (fd < 0) {
+		/* First use: make the key, readable by this user only. */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "jinzhi: cannot create the audit key %s\n", path);
+			return -1;
+		}
+		randombytes_buf(key, sizeof key);
+		sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+		size_t len = strlen(hex);
+		hex[len] = '\n';
+		int ok = write(fd, hex, len + 1) == (ssize_t)(len + 1) && fsync(fd) == 0;
+		close(fd);
+		if (!ok) {
+			fprintf(stderr, "jinzhi: cannot write the audit key %s\n", path);
+			return -1;
+		}
+		fprintf(stderr, "jinzhi: created the audit key %s; keep a copy apart from the "
+				"database backups\n",
+			path);
+	} else {
+		ssize_t n = read(fd, hex, sizeof hex - 1);
+		close(fd);
+		size_t bin_len = 0;
+		if (n < 2 * AUDIT_KEY_BYTES ||
+		    sodium_hex2bin(key, sizeof key, hex, (size_t)n, "\n", &bin_len, NULL) != 0 ||
+		    bin_len != AUDIT_KEY_BYTES) {
+			fprintf(stderr, "jinzhi: the audit key %s is not %d hex bytes\n", path,
+				AUDIT_KEY_BYTES);
+			return -1;
+		}
+	}
+	audit_set_key(key);
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(hex, sizeof hex);
+	return 0;
+}
+
 int cli_open_db(const struct config *c, int bulk, struct db **db)
 {
+	if (cli_audit_key(c, 1) != 0)
+		return -1;
 	if (db_open(c->db_path, DB_OPEN_CREATE | (bulk ? DB_OPEN_BULK : 0), db) != 0)
 		return -1;
 	if (migrate_run(*db, c->deployment, 0) != 0 || regions_load(*db) != 0) {

@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,15 +38,41 @@ static void hash_part(crypto_generichash_state *h, const char *s)
 }
 
 /* parts: prev, id, at, actor, org, action, type, key, before, after, rid, addr, outcome */
+/* The deployment's audit key (see audit_set_key), or none. */
+static unsigned char audit_key[AUDIT_KEY_BYTES];
+static int have_key;
+
+void audit_set_key(const unsigned char *key)
+{
+	have_key = key != NULL;
+	if (key)
+		memcpy(audit_key, key, AUDIT_KEY_BYTES);
+	else
+		sodium_memzero(audit_key, sizeof audit_key);
+}
+
 static void entry_hash(const char *const parts[AUDIT_NPARTS + 1], char hex[65])
 {
 	crypto_generichash_state h;
 	unsigned char out[32];
-	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	crypto_generichash_init(&h, have_key ? audit_key : NULL, have_key ? AUDIT_KEY_BYTES : 0,
+				sizeof out);
 	for (int i = 0; i <= AUDIT_NPARTS; i++)
 		hash_part(&h, parts[i]);
 	crypto_generichash_final(&h, out, sizeof out);
 	sodium_bin2hex(hex, 65, out, sizeof out);
+}
+
+/* The anchor of the chain's newest entry: "id:mac", mac = keyed BLAKE2b of "head", id and
+ * hash. Kept in meta and rewritten with every entry, so removing entries from the end shows. */
+static void anchor_text(int64_t id, const char *hash, char out[96])
+{
+	char idtext[24];
+	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+	const char *parts[AUDIT_NPARTS + 1] = {"head", idtext, hash};
+	char mac[65];
+	entry_hash(parts, mac);
+	snprintf(out, 96, "%s:%s", idtext, mac);
 }
 
 int audit_append(struct db *db, const struct actor *who, const char *action,
@@ -100,6 +127,15 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 	db_bind_cstr(st, 14, hash);
 	int rc = db_step(st);
 	db_reset(st);
+	if (rc >= 0) {
+		char anchor[96];
+		anchor_text(id, hash, anchor);
+		st = db_prepare(db, "INSERT INTO meta (key, value) VALUES ('audit_head', ?) "
+				    "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+		db_bind_cstr(st, 1, anchor);
+		rc = db_step(st);
+		db_reset(st);
+	}
 	if (rc < 0) {
 		head->valid = 0;
 		return rc;
@@ -145,7 +181,32 @@ int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)
 	db_finalize(st);
 	if (checked)
 		*checked = n;
-	return rc < 0 ? -1 : result;
+	if (rc < 0)
+		return -1;
+	if (result)
+		return result;
+	/* The anchor names the newest entry there should be: entries removed from the end, or
+	 * an anchor rewritten without the key, show here. */
+	st = db_prepare(db, "SELECT value FROM meta WHERE key = 'audit_head'");
+	rc = db_step(st);
+	char stored[96] = "";
+	if (rc == DB_ROW)
+		snprintf(stored, sizeof stored, "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	if (rc < 0)
+		return -1;
+	if (n == 0 && stored[0] == '\0')
+		return 0;
+	int64_t head_id = strtoll(stored, NULL, 10);
+	char want[96];
+	anchor_text(expect - 1, prev, want);
+	if (strcmp(stored, want) != 0) {
+		/* The first entry that should be there and is not, or the last if the anchor
+		 * itself is forged. */
+		*bad_id = head_id >= expect ? expect : expect - 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* One fixed statement: each filter is "(? IS NULL OR ...)" so an absent one binds null, and

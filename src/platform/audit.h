@@ -15,6 +15,16 @@ struct actor;
 #define AUDIT_LIST_MAX     500 /* entries in one page of audit_list */
 #define AUDIT_LIST_DEFAULT 100 /* page size when none is asked for */
 
+#define AUDIT_KEY_BYTES 32
+
+/*
+ * Sets the deployment's secret audit key (AUDIT_KEY_BYTES), or none with NULL. With a key the
+ * chain is a chain of MACs: someone who can write the database but has not the key cannot
+ * make an altered, inserted or removed entry verify. Call at start, before any entry is
+ * written or verified; the key lives outside the database (see cli_audit_key).
+ */
+void audit_set_key(const unsigned char *key);
+
 /*
  * Appends one entry. Must be called inside the write transaction of the change it records.
  * before and after are JSON texts or NULL. Returns 0 or a negative db_result.
@@ -24,8 +34,9 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 		 const char *after, const char *outcome);
 
 /*
- * Walks the chain from the first entry. Returns 0 if intact; otherwise 1 with *bad_id set to
- * the first entry whose hash or link is wrong (or the entry after a gap). -1 on a db error.
+ * Walks the chain from the first entry, then checks the anchor of the newest one. Returns 0 if
+ * intact; otherwise 1 with *bad_id set to the first entry whose hash or link is wrong, the
+ * entry after a gap, or the first entry missing from the end. -1 on a db error.
  */
 int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked);
 

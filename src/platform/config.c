@@ -23,6 +23,8 @@ static const struct {
 			   "id prefix of this deployment, fixed at creation"},
 	[CK_LOG_REQUESTS] = {"log", "requests", "JINZHI_LOG_REQUESTS",
 			     "log one line per request (true/false)"},
+	[CK_AUDIT_KEY] = {"audit", "key_file", "JINZHI_AUDIT_KEY_FILE",
+			  "secret key of the audit chain; empty: the database path + .audit-key"},
 };
 
 const char *config_key_name(enum config_key k)
@@ -45,6 +47,7 @@ void config_defaults(struct config *c)
 	config_set(c, CK_DB, "jinzhi.db", "default");
 	config_set(c, CK_DEPLOYMENT, "0", "default");
 	config_set(c, CK_LOG_REQUESTS, "true", "default");
+	config_set(c, CK_AUDIT_KEY, "", "default");
 }
 
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
@@ -115,6 +118,11 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 			return bad(k, source, value, "must be an integer from 1 to 9223371 "
 						     "(a GB/T 2260 code such as 540000)");
 		c->deployment = v;
+		break;
+	case CK_AUDIT_KEY:
+		if (strlen(value) >= sizeof c->audit_key_file)
+			return bad(k, source, value, "the path is too long");
+		strcpy(c->audit_key_file, value);
 		break;
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
@@ -204,6 +212,9 @@ void config_print(const struct config *c, FILE *f)
 			break;
 		case CK_DEPLOYMENT:
 			snprintf(val, sizeof val, "%lld", (long long)c->deployment);
+			break;
+		case CK_AUDIT_KEY:
+			snprintf(val, sizeof val, "%s", c->audit_key_file);
 			break;
 		default:
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");

@@ -20,6 +20,7 @@ struct config {
 	int64_t deployment;	  /* id prefix (GB/T 2260 code of the deploying authority) */
 	int log_requests;	  /* one line per request */
 	char config_file[4096];	  /* file read, or "" */
+	char audit_key_file[4096]; /* the audit key; "" means DB path + ".audit-key" */
 	const char *source[8];	  /* where each key came from, for --print-config */
 };
 
@@ -31,6 +32,7 @@ enum config_key {
 	CK_DB,
 	CK_DEPLOYMENT,
 	CK_LOG_REQUESTS,
+	CK_AUDIT_KEY,
 	CK_COUNT
 };
 

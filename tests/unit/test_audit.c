@@ -161,10 +161,25 @@ static void test_intact(void **state)
 static void test_empty_log_is_intact(void **state)
 {
 	struct fx *x = *state;
+	/* Emptying a log that had entries is tampering: the anchor still names the last one. */
 	exec(x->db, "DELETE FROM audit_log");
 	int64_t bad, checked;
+	assert_int_equal(verify(x->db, &bad, &checked), 1);
+	assert_int_equal(bad, 1);
+	/* A log never written to (no anchor either) is intact. */
+	exec(x->db, "DELETE FROM meta WHERE key = 'audit_head'");
 	assert_int_equal(verify(x->db, &bad, &checked), 0);
 	assert_int_equal(checked, 0);
+}
+
+/* Removing the newest entries leaves an intact chain, but not the anchor. */
+static void test_tail_removed(void **state)
+{
+	struct fx *x = *state;
+	exec(x->db, "DELETE FROM audit_log WHERE id >= (SELECT max(id) - 1 FROM audit_log)");
+	int64_t bad, checked;
+	assert_int_equal(verify(x->db, &bad, &checked), 1);
+	assert_int_equal(bad, NENTRIES - 1);
 }
 
 static void test_entries_chain(void **state)
@@ -402,6 +417,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_intact),
+		T(test_tail_removed),
 		T(test_empty_log_is_intact),
 		T(test_entries_chain),
 		T(test_append_after_rollback),

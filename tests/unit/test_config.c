@@ -19,7 +19,8 @@
 
 static const char *const ENV_VARS[] = {"JINZHI_LISTEN",	    "JINZHI_THREADS",
 				       "JINZHI_DRAIN_SECONDS", "JINZHI_DB",
-				       "JINZHI_DEPLOYMENT",    "JINZHI_LOG_REQUESTS"};
+				       "JINZHI_DEPLOYMENT",    "JINZHI_LOG_REQUESTS",
+				       "JINZHI_AUDIT_KEY_FILE"};
 
 static int clear_env(void **state)
 {
@@ -279,7 +280,9 @@ static void test_file_values(void **state)
 			      "path = /srv/jinzhi/data.db\n"
 			      "deployment = 542500\n"
 			      "[log]\n"
-			      "requests = false\n");
+			      "requests = false\n"
+			      "[audit]\n"
+			      "key_file = /srv/jinzhi/audit.key\n");
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path), 0);
@@ -412,6 +415,7 @@ static void test_env_every_key(void **state)
 	setenv("JINZHI_DB", "/tmp/x.db", 1);
 	setenv("JINZHI_DEPLOYMENT", "540100", 1);
 	setenv("JINZHI_LOG_REQUESTS", "0", 1);
+	setenv("JINZHI_AUDIT_KEY_FILE", "/tmp/x.key", 1);
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_env(&c), 0);
