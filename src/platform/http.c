@@ -292,7 +292,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 	if (res->set_cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
 	/* Responses that depend on who asks must not be cached by anyone in between. */
-	if (x->req.principal)
+	if (x->req.principal || res->set_cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");

@@ -321,6 +321,10 @@ class PlatformTest(jzapi.ServerTestCase):
                 return self.some_code
             if "/regions/" in path:
                 return "540100"
+            if name == "login":
+                return jzapi.ADMIN_LOGIN
+            if name == "name" and "/roles/" in path:
+                return "leader"
             return "1"
         return re.sub(r"\{([^}]*)\}", value, path)
 

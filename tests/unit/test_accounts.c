@@ -625,18 +625,18 @@ static void test_password_change(void **state)
 	login_ok(x, "pw.change", &other);
 
 	why = NULL;
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, "Not-the-old-1", "Fresh-Passw0rd", "req",
-					     "127.0.0.1", &why),
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, "Not-the-old-1",
+					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
 			 ACC_DENIED);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "weak", "req", "127.0.0.1",
-					     &why),
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "weak", "req",
+					     "127.0.0.1", &why),
 			 ACC_INVALID);
 	assert_non_null(why);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, GOOD_PASSWORD, "req",
-					     "127.0.0.1", &why),
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, GOOD_PASSWORD,
+					     "req", "127.0.0.1", &why),
 			 ACC_INVALID);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "Fresh-Passw0rd", "req",
-					     "127.0.0.1", &why),
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD,
+					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
 			 ACC_OK);
 	struct principal p;
 	/* The other session ends. */
@@ -661,8 +661,8 @@ static void test_password_change_keeps_own_session(void **state)
 			 ACC_OK);
 	struct acc_login_result r;
 	login_ok(x, "pw.keep", &r);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "Fresh-Passw0rd", "req",
-					     "127.0.0.1", &why),
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD,
+					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
 			 ACC_OK);
 	struct principal p;
 	int rc = authn(x, r.token, 0, &p);
@@ -795,6 +795,35 @@ static void test_token_revoke_and_expiry(void **state)
 	assert_int_equal(authn(x, t2, 1, &p), ACC_DENIED);
 	assert_true(count_audit(x, "token.create", "tok.life", "ok") == 2);
 	assert_audit_intact(x);
+}
+
+/* A token may carry every module:action there is (90 of them, 1415 bytes as stored). */
+static void test_token_all_scopes(void **state)
+{
+	struct fx *x = *state;
+	ACCOUNT_OK(x, "tok.all", "540000", NULL, "sysadmin");
+	const char *scopes[ACC_NMODULES * ACC_NACTIONS];
+	int n = 0;
+	for (int m = 0; m < ACC_NMODULES; m++)
+		for (int a = 0; a < ACC_NACTIONS; a++)
+			scopes[n++] = arena_printf(&x->a, "%s:%s", ACC_MODULES[m], ACC_ACTIONS[a]);
+	const char *tok = NULL, *why = NULL;
+	int64_t id = 0;
+	assert_int_equal(acc_token_create(x->db, &ROOT, "tok.all", "all", scopes, n, 30, &x->a, &tok,
+					  &id, &why),
+			 ACC_OK);
+	struct principal p;
+	assert_int_equal(authn(x, tok, 1, &p), ACC_OK);
+	for (int m = 0; m < ACC_NMODULES; m++)
+		for (int a = 0; a < ACC_NACTIONS; a++)
+			if (!acc_allowed(&p, ACC_MODULES[m], ACC_ACTIONS[a]))
+				fail_msg("a token with all %d scopes lacks %s:%s", n, ACC_MODULES[m],
+					 ACC_ACTIONS[a]);
+	/* Listed in full. */
+	const char *json = acc_tokens_json(x->db, "tok.all", &x->a);
+	assert_non_null(json);
+	if (strstr(json, "\"audit:admin\"") == NULL)
+		fail_msg("acc_tokens_json does not list audit:admin: %s", json);
 }
 
 /* ---- principals: permissions and scope ---- */
@@ -1100,6 +1129,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_token_scopes_within_permissions, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_token_revoke_and_expiry, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_token_all_scopes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scope_unit_and_below, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scope_two_roles_widen, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scope_enterprise_entity_only, fx_setup,

@@ -66,6 +66,39 @@ void acc_invalidate(void)
 	__atomic_add_fetch(&generation, 1, __ATOMIC_ACQ_REL);
 }
 
+/*
+ * The cache generation as the database knows it: every change that must end sessions at once
+ * bumps it in the same transaction (bump_generation), so a change made by another process
+ * (the jinzhi command, another server) reaches this one's cache within ACC_GEN_POLL seconds.
+ */
+#define ACC_GEN_POLL 1
+static int64_t db_generation = -1; /* last value read */
+static int64_t db_generation_at;   /* when */
+
+static int bump_generation(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO meta (key, value) VALUES "
+					    "('auth_generation', '1') ON CONFLICT (key) DO UPDATE "
+					    "SET value = CAST(value AS INTEGER) + 1");
+	int rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static void poll_generation(struct db *db)
+{
+	int64_t now = now_s();
+	if (__atomic_load_n(&db_generation_at, __ATOMIC_RELAXED) + ACC_GEN_POLL > now)
+		return;
+	__atomic_store_n(&db_generation_at, now, __ATOMIC_RELAXED);
+	struct db_stmt *st = db_prepare(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+					    "'auth_generation'");
+	int64_t g = db_step(st) == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
+	if (__atomic_exchange_n(&db_generation, g, __ATOMIC_ACQ_REL) != g)
+		acc_invalidate();
+}
+
 int acc_password_hash(const char *password, char *out)
 {
 	sem_wait(&hashing);
@@ -386,12 +419,13 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 		return ACC_DENIED;
 	char key[65];
 	secret_hash(secret, key);
+	poll_generation(db);
 	if (cache_get(key, p))
 		return ACC_OK;
 	uint64_t gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
 	int64_t now = now_s(), account = 0, seen = 0;
 	char csrf[64] = "";
-	char scopes[1024] = "";
+	struct buf scopes = {0};
 	struct db_stmt *st;
 	int rc;
 	if (!is_token) {
@@ -417,21 +451,26 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 			account = db_col_int64(st, 0);
 			if (db_col_int64(st, 1) <= now || !db_col_is_null(st, 2))
 				rc = DB_DONE;
-			snprintf(scopes, sizeof scopes, "%s", db_col_text(st, 3, NULL));
+			buf_puts(&scopes, db_col_text(st, 3, NULL));
 			seen = db_col_int64(st, 4);
 		}
 	}
 	db_reset(st);
-	if (rc != DB_ROW)
+	if (rc != DB_ROW) {
+		buf_free(&scopes);
 		return rc < 0 ? ACC_ERROR : ACC_DENIED;
+	}
 	int lr = principal_load(db, account, p);
-	if (lr != ACC_OK)
+	if (lr != ACC_OK) {
+		buf_free(&scopes);
 		return lr;
+	}
 	if (is_token) {
 		/* A token can do what its scopes say, within what its account may do. */
 		uint8_t granted[ACC_NMODULES] = {0};
 		char *save = NULL;
-		for (char *s = strtok_r(scopes, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
+		for (char *s = strtok_r(scopes.data ? scopes.data : (char *)"", " ", &save); s;
+		     s = strtok_r(NULL, " ", &save)) {
 			int m, a;
 			if (perm_parse(s, &m, &a) == 0)
 				granted[m] |= (uint8_t)(1u << a);
@@ -453,6 +492,7 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 		if (rc < 0 || db_commit(db) != 0)
 			db_rollback(db);
 	}
+	buf_free(&scopes);
 	cache_put(key, p, gen);
 	return ACC_OK;
 }
@@ -642,7 +682,7 @@ int acc_logout(struct db *db, const struct principal *p, const char *token, cons
 	int rc = db_step(st);
 	db_reset(st);
 	if (rc < 0 || audit_append(db, &who, "auth.logout", "account", p->login, NULL, NULL, "ok") != 0 ||
-	    db_commit(db) != 0) {
+	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -723,7 +763,7 @@ int acc_password_change(struct db *db, const struct principal *p, const char *ke
 		db_rollback(db);
 		return ACC_ERROR;
 	}
-	if (db_commit(db) != 0) {
+	if (bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -759,19 +799,26 @@ static int text_valid(const char *s, size_t max_chars)
 	return 1;
 }
 
-/* id of an org unit by code, 0 if absent; its region in *region. */
-static int64_t unit_id(struct db *db, const char *code, int *region)
+/* Runs sql (one text parameter, key) for a row of an id and an integer; returns the id and
+ * sets *second (if not NULL), or 0 if there is no such row. */
+static int64_t lookup_id(struct db *db, const char *sql, const char *key, int *second)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, region_code FROM org_unit WHERE code = ?");
-	db_bind_cstr(st, 1, code);
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_cstr(st, 1, key);
 	int64_t id = 0;
 	if (db_step(st) == DB_ROW) {
 		id = db_col_int64(st, 0);
-		if (region)
-			*region = (int)db_col_int64(st, 1);
+		if (second)
+			*second = (int)db_col_int64(st, 1);
 	}
 	db_reset(st);
 	return id;
+}
+
+/* id of an org unit by code, 0 if absent; its region in *region. */
+static int64_t unit_id(struct db *db, const char *code, int *region)
+{
+	return lookup_id(db, "SELECT id, region_code FROM org_unit WHERE code = ?", code, region);
 }
 
 /* id and scope of a role by name, 0 if absent. */
@@ -791,22 +838,14 @@ static int64_t role_id(struct db *db, const char *name, char scope[16], int *bui
 	return id;
 }
 
-/* id, kind and org region of an account by login (lower-cased), 0 if absent. */
+/* id and org region of an account by login (lower-cased), 0 if absent. */
 static int64_t account_id(struct db *db, const char *login, int *region)
 {
 	char l[ACC_LOGIN_MAX + 1];
 	lower_login(login, l);
-	struct db_stmt *st = db_prepare(db, "SELECT a.id, u.region_code FROM account a JOIN "
-					    "org_unit u ON u.id = a.org_unit_id WHERE a.login = ?");
-	db_bind_cstr(st, 1, l);
-	int64_t id = 0;
-	if (db_step(st) == DB_ROW) {
-		id = db_col_int64(st, 0);
-		if (region)
-			*region = (int)db_col_int64(st, 1);
-	}
-	db_reset(st);
-	return id;
+	return lookup_id(db, "SELECT a.id, u.region_code FROM account a JOIN org_unit u ON u.id = "
+			     "a.org_unit_id WHERE a.login = ?",
+			 l, region);
 }
 
 /* Checks roles against the account's kind and sets them (inside a write transaction). */
@@ -950,7 +989,7 @@ int acc_account_reset_password(struct db *db, const struct actor *who, const cha
 		return ACC_ERROR;
 	if (store_password(db, id, password, 1) != 0 || end_sessions(db, id, 0, NULL) != 0 ||
 	    audit_append(db, who, "account.password_reset", "account", login, NULL, NULL, "ok") != 0 ||
-	    db_commit(db) != 0) {
+	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		sodium_memzero(generated, sizeof generated);
 		return ACC_ERROR;
@@ -980,7 +1019,7 @@ int acc_account_set_disabled(struct db *db, const struct actor *who, const char 
 	if (rc < 0 || (disabled && end_sessions(db, id, 1, NULL) != 0) ||
 	    audit_append(db, who, disabled ? "account.disable" : "account.enable", "account", login,
 			 NULL, NULL, "ok") != 0 ||
-	    db_commit(db) != 0) {
+	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -1036,7 +1075,7 @@ int acc_account_update(struct db *db, const struct actor *who, const char *login
 		if (audit_append(db, who, "account.update", "account", login, before, after, "ok") != 0)
 			r = ACC_ERROR;
 	}
-	if (r != ACC_OK || db_commit(db) != 0) {
+	if (r != ACC_OK || bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		arena_free(&a);
 		return r != ACC_OK ? r : ACC_ERROR;
@@ -1228,7 +1267,7 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 	int64_t id = role_id(db, name, NULL, &builtin);
 	if (builtin) {
 		db_rollback(db);
-		return *why = "built-in roles cannot be changed", ACC_INVALID;
+		return *why = "built-in roles cannot be changed", ACC_DENIED;
 	}
 	struct db_stmt *st;
 	int rc = 0;
@@ -1278,7 +1317,7 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 	snprintf(after, sizeof after, "{\"scope\":\"%s\",\"permissions\":%d,\"units\":%d}", scope,
 		 nperms, nunits);
 	if (rc < 0 || audit_append(db, who, "role.put", "role", name, NULL, after, "ok") != 0 ||
-	    db_commit(db) != 0) {
+	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -1456,12 +1495,15 @@ int acc_token_create(struct db *db, const struct actor *who, const char *login, 
 			rc = db_step(st);
 			db_reset(st);
 		}
-		char after[1200];
-		snprintf(after, sizeof after, "{\"id\":\"%lld\",\"scopes\":\"%s\",\"days\":%d}",
-			 (long long)*id, sc.data, days);
-		if (rc >= 0 &&
-		    audit_append(db, who, "token.create", "account", owner.login, NULL, after, "ok") == 0 &&
-		    db_commit(db) == 0)
+		struct buf after = {0};
+		buf_printf(&after, "{\"id\":\"%lld\",\"scopes\":\"%s\",\"days\":%d}",
+			   (long long)*id, sc.data, days);
+		int ok = rc >= 0 &&
+			 audit_append(db, who, "token.create", "account", owner.login, NULL,
+				      after.data, "ok") == 0 &&
+			 db_commit(db) == 0;
+		buf_free(&after);
+		if (ok)
 			r = ACC_OK;
 		else
 			db_rollback(db);
@@ -1495,7 +1537,7 @@ int acc_token_revoke(struct db *db, const struct actor *who, const char *login, 
 	char key[24];
 	snprintf(key, sizeof key, "%lld", (long long)id);
 	if (audit_append(db, who, "token.revoke", "api_token", key, NULL, NULL, "ok") != 0 ||
-	    db_commit(db) != 0) {
+	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -1520,14 +1562,14 @@ const char *acc_tokens_json(struct db *db, const char *login, struct arena *a)
 		const char *s = db_col_text(st, 1, NULL);
 		json_write_string(&b, s, strlen(s));
 		buf_puts(&b, ",\"scopes\":[");
-		char scopes[1024];
-		snprintf(scopes, sizeof scopes, "%s", db_col_text(st, 2, NULL));
+		char *scopes = xstrdup(db_col_text(st, 2, NULL));
 		char *save = NULL;
 		int first = 1;
 		for (char *t = strtok_r(scopes, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 			buf_printf(&b, "%s\"%s\"", first ? "" : ",", t);
 			first = 0;
 		}
+		free(scopes);
 		buf_printf(&b, "],\"created_at\":%lld,\"expires_at\":%lld,\"revoked_at\":",
 			   (long long)db_col_int64(st, 3), (long long)db_col_int64(st, 4));
 		if (db_col_is_null(st, 5))
