@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # GET /api/v1/enterprises/{credit_code}: jinzhi against nginx serving the same bytes
 # from a static file, measured in the same run, alternating rounds.
+# The endpoint needs a signed-in user: the script creates an account with `jinzhi user add`,
+# signs in with POST /api/v1/auth/login and sends the session cookie on every request, to
+# jinzhi and (where it is ignored) to nginx alike.
 #
 #   bench/get_enterprise.sh
 #
@@ -11,7 +14,7 @@
 #   CONNECTIONS     wrk connections (default 64); WRK_THREADS wrk threads (default 1)
 #   JINZHI_THREADS  passed to `jinzhi serve --threads`
 #   JINZHI_LOG      where jinzhi's per-request log goes: file (default) or null
-#   AUTH_COOKIE     value of a Cookie header sent on every request, to both servers
+#   BENCH_LOGIN     login of the account the script creates and signs in with (default bench-wrk)
 #   SEED            demo seed (default 1)
 #   KEEP_TMP=1      keep the temp dir (DB, nginx config, logs) for inspection
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
@@ -23,6 +26,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 WRK_THREADS="${WRK_THREADS:-1}"
 JINZHI_LOG="${JINZHI_LOG:-file}"
 SEED="${SEED:-1}"
+BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
 [[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
 [[ "$JINZHI_LOG" == file || "$JINZHI_LOG" == null ]] || die "JINZHI_LOG must be file or null"
@@ -34,17 +38,22 @@ make_tmp get
 # Servers live at most as long as the whole measurement plus a margin, then stop by themselves.
 MAX_LIFE=$(( 120 + ROUNDS * 3 * (DURATION + 5) + 60 ))
 
-CURL_AUTH=() WRK_AUTH=()
+[[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
 if [[ -n "${AUTH_COOKIE:-}" ]]; then
-  CURL_AUTH=(-H "Cookie: $AUTH_COOKIE")
-  WRK_AUTH=(-H "Cookie: $AUTH_COOKIE")
+  log "WARNING: AUTH_COOKIE from the environment is ignored: the script signs in itself on a fresh DB"
 fi
+AUTH_COOKIE=""
+CURL_AUTH=() WRK_AUTH=()
 
 # ---------------------------------------------------------------- demo DB + jinzhi
 
 log "creating small demo DB (seed $SEED)"
 timeout --foreground 600 "$JINZHI" demo --db "$BENCH_TMP/demo.db" --scale small --seed "$SEED" \
   >"$BENCH_TMP/demo.out" 2>&1 || { cat "$BENCH_TMP/demo.out" >&2; die "jinzhi demo failed"; }
+
+# An account for the benchmark, with a random password that stays in the temp dir (mode 600;
+# given to jinzhi on stdin, never as an argument). sysadmin: the whole registry in scope.
+make_bench_account "$JINZHI" "$BENCH_TMP/demo.db" "$BENCH_LOGIN" "$BENCH_TMP/login.json"
 
 JZ_PORT="$(free_port)"
 JZ_ARGS=(serve --db "$BENCH_TMP/demo.db" --listen "127.0.0.1:$JZ_PORT")
@@ -57,6 +66,16 @@ JZ_WRAPPER=$SPAWNED
 JZ_PID="$(cat "$BENCH_TMP/jinzhi.pid")"
 JZ_BASE="http://127.0.0.1:$JZ_PORT"
 wait_http_200 "$JZ_BASE/api/v1/health" 30 "$JZ_PID" || die "jinzhi serve did not become ready"
+
+# Sign in; the session cookie goes on every request from here on.
+SESSION="$(login_session "$JZ_BASE" "$BENCH_TMP/login.json")" || die "could not sign in as $BENCH_LOGIN"
+AUTH_COOKIE="jz_session=$SESSION"
+CURL_AUTH=(-H "Cookie: $AUTH_COOKIE")
+WRK_AUTH=(-H "Cookie: $AUTH_COOKIE")
+log "signed in as $BENCH_LOGIN (session cookie, ${#SESSION} characters)"
+# Without the cookie the endpoint must refuse: the benchmark measures the authenticated path.
+NOAUTH_CODE="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$JZ_BASE/api/v1/enterprises?limit=1" || true)"
+[[ "$NOAUTH_CODE" == 401 ]] || log "WARNING: without a session the list answered $NOAUTH_CODE, not 401"
 
 # Pick a credit code from the list endpoint.
 curl -sS --max-time 10 "${CURL_AUTH[@]+"${CURL_AUTH[@]}"}" -o "$BENCH_TMP/list.json" \
@@ -245,6 +264,8 @@ echo "load:    wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds,
 echo "body:    $BODY_BYTES bytes, identical from all three (checked); response header bytes:" \
      "jinzhi $(hdr_bytes "$BENCH_TMP/jinzhi.headers"), nginx $(hdr_bytes "$BENCH_TMP/nginx.headers")"
 echo "ctype:   jinzhi '$(ctype "$BENCH_TMP/jinzhi.headers")', nginx '$(ctype "$BENCH_TMP/nginx.headers")'"
+echo "auth:    Cookie: jz_session=<${#SESSION} chars> on every request to all three (nginx ignores it): session of"
+echo "         account $BENCH_LOGIN (sysadmin) from POST /api/v1/auth/login; without it jinzhi answers $NOAUTH_CODE"
 echo
 printf '%-7s %14s %14s %14s %14s %16s\n' round "nginx req/s" "nginx-log req/s" "jinzhi req/s" "jinzhi/nginx" "jinzhi/nginx-log"
 R1=() R2=() A=() B=() C=()

@@ -162,6 +162,51 @@ wait_http_200() {
   return 1
 }
 
+# ---------------------------------------------------------------- accounts
+
+# make_bench_account JINZHI DB LOGIN JSONFILE — create a sysadmin account LOGIN in DB with
+# `jinzhi user add --password-stdin --no-force-change` and a random password, and write the
+# login body {"login","password"} to JSONFILE (mode 600, in the run's temp dir). The password
+# goes to jinzhi on stdin, never as an argument.
+make_bench_account() {
+  local jz="$1" db="$2" login="$3" json="$4"
+  python3 - "$json" "$login" <<'PYEOF' || die "could not write $json"
+import json, os, secrets, sys
+pw = "Wrk-" + secrets.token_urlsafe(18) + "-9a"   # upper, lower, digits, others; not the login
+for path, text in ((sys.argv[1], json.dumps({"login": sys.argv[2], "password": pw})),
+                   (sys.argv[1] + ".pw", pw + "\n")):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+PYEOF
+  log "creating account $login (sysadmin, unit 540000) with jinzhi user add"
+  if ! timeout --foreground 60 "$jz" user add "$login" --db "$db" --name "Benchmark" \
+        --unit 540000 --role sysadmin --password-stdin --no-force-change \
+        <"$json.pw" >"$json.user.out" 2>&1; then
+    cat "$json.user.out" >&2
+    rm -f "$json.pw"
+    die "jinzhi user add failed"
+  fi
+  rm -f "$json.pw"
+}
+
+# login_session BASE JSONFILE — POST JSONFILE to BASE/api/v1/auth/login; print the value of
+# the jz_session cookie it sets. Fails (after a message) unless the answer is 200 with one.
+login_session() {
+  local base="$1" json="$2" code value
+  code="$(curl -sS --max-time 10 -H 'Content-Type: application/json' --data-binary @"$json" \
+    -D "$json.headers" -o "$json.body" -w '%{http_code}' "$base/api/v1/auth/login")" ||
+    { log "login request failed"; return 1; }
+  if [[ "$code" != 200 ]]; then
+    log "login answered $code: $(head -c 300 "$json.body")"
+    return 1
+  fi
+  value="$(tr -d '\r' <"$json.headers" |
+    sed -n 's/^[Ss]et-[Cc]ookie: *jz_session=\([A-Za-z0-9_-]\{20,\}\);.*/\1/p' | head -n 1)"
+  [[ -n "$value" ]] || { log "no jz_session cookie in the login answer"; return 1; }
+  printf '%s\n' "$value"
+}
+
 # ---------------------------------------------------------------- numbers
 
 # median N... — median of the numbers (mean of the middle two for an even count).

@@ -85,7 +85,7 @@ int acc_password_check(const char *login, const char *password, const char **why
 /* Argon2id hash of password into out (crypto_pwhash_STRBYTES). Returns 0 or -1. */
 int acc_password_hash(const char *password, char *out);
 
-/* Process-wide set-up (a dummy hash for constant-time failures). Call once at start. */
+/* Process-wide set-up (bounds concurrent Argon2id work). Call once at start. */
 void acc_init(void);
 
 /* --- Logins and sessions --- */
