@@ -67,7 +67,11 @@ static int cmd_import(int argc, char **argv)
 	who.all_regions = 1;
 	struct arena a = {0};
 	struct registry_import_report rep;
+	/* Alone with the database, write each page once (see db_bulk_journal). */
+	int rollback = !opt.dry_run && db_bulk_journal(db, 1);
 	rc = registry_import(db, &who, in.data, in.len, &opt, &a, &rep);
+	if (rollback && db_bulk_journal(db, 0))
+		fprintf(stderr, "jinzhi import: could not switch the database back to WAL mode\n");
 	db_close(db);
 	cli_file_close(&in);
 	if (rc != REG_OK) {

@@ -94,6 +94,16 @@ int64_t db_changes(struct db *db);
  */
 int db_id_next(struct db *db, int64_t *id);
 
+/*
+ * For a bulk load by a connection that has the database to itself: switches to a rollback
+ * journal (on = 1), which writes each page once where the write-ahead log writes it twice
+ * (into the log, then into the database), and back to the write-ahead log (on = 0).
+ * Durability is the same: commits are synced either way. If another connection has the
+ * database open the switch is refused and the load simply runs in WAL mode. Returns 1 if
+ * the rollback journal is in use, else 0.
+ */
+int db_bulk_journal(struct db *db, int on);
+
 #define DB_TX_SCRATCH 128 /* bytes of per-transaction scratch */
 
 /*

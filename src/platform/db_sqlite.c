@@ -382,3 +382,16 @@ void *db_tx_scratch(struct db *db)
 {
 	return db->scratch;
 }
+
+int db_bulk_journal(struct db *db, int on)
+{
+	/* journal_mode answers with the mode in force after the request. */
+	struct db_stmt *st = db_prepare_once(db, on ? "PRAGMA journal_mode=DELETE"
+						    : "PRAGMA journal_mode=WAL");
+	if (st == NULL)
+		return 0;
+	int rc = db_step(st);
+	int rollback = rc == DB_ROW && strcmp(db_col_text(st, 0, NULL), "delete") == 0;
+	db_finalize(st);
+	return rollback;
+}

@@ -327,11 +327,11 @@ int64_t store_count_all(struct db *db)
 
 char *store_bulk_begin(struct db *db, int table_empty)
 {
-	/* Indexes are cheaper built once, sorted, than grown a row at a time in random order.
-	 * With rows already there, the credit-code index must stay to find them, and the
-	 * region index is cheap to grow (new ids ascend within each region). */
-	static const char *const ALL[] = {"enterprise_credit_code", "enterprise_region",
-					  "enterprise_name", "enterprise_created_by", NULL};
+	/* Indexes whose keys arrive in random order (credit codes, names) are cheaper built once,
+	 * sorted, than grown a row at a time. With rows already there the credit-code index must
+	 * stay to find them. The region and creator indexes stay: new ids ascend, so they grow at
+	 * the end of each region's (and each creator's) run. */
+	static const char *const ALL[] = {"enterprise_credit_code", "enterprise_name", NULL};
 	static const char *const SOME[] = {"enterprise_name", NULL};
 	return db_indexes_suspend(db, "enterprise", table_empty ? ALL : SOME);
 }
