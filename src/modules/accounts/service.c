@@ -907,6 +907,11 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 	lower_login(spec->login, login);
 	if (!login_valid(login))
 		return *why = "login: 2 to 64 of a-z, 0-9, '.', '_' and '-'", ACC_INVALID;
+	/* Names the system itself acts under (audit entries, record creators). */
+	static const char *const RESERVED[] = {"cli", "demo", "anonymous", "system", NULL};
+	for (int i = 0; RESERVED[i]; i++)
+		if (strcmp(login, RESERVED[i]) == 0)
+			return *why = "login: reserved for the system", ACC_INVALID;
 	if (spec->display_name == NULL || !text_valid(spec->display_name, ACC_NAME_MAX))
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int region = 0;
