@@ -830,6 +830,20 @@ static int64_t unit_id(struct db *db, const char *code, int *region)
 	return lookup_id(db, "SELECT id, region_code FROM org_unit WHERE code = ?", code, region);
 }
 
+/* Finds org unit code within who's jurisdiction: ACC_OK with *id, or ACC_INVALID with the
+ * reason for an absent unit (absent) or one outside the jurisdiction (outside). */
+static int unit_check(struct db *db, const struct actor *who, const char *code, int64_t *id,
+		      const char *absent, const char *outside, const char **why)
+{
+	int region = 0;
+	*id = code ? unit_id(db, code, &region) : 0;
+	if (*id == 0)
+		return *why = absent, ACC_INVALID;
+	if (!actor_region_in_scope(who, region))
+		return *why = outside, ACC_INVALID;
+	return ACC_OK;
+}
+
 /* id and scope of a role by name, 0 if absent. */
 static int64_t role_id(struct db *db, const char *name, char scope[16], int *builtin)
 {
@@ -914,12 +928,10 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 			return *why = "login: reserved for the system", ACC_INVALID;
 	if (spec->display_name == NULL || !text_valid(spec->display_name, ACC_NAME_MAX))
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
-	int region = 0;
-	int64_t unit = spec->org_unit ? unit_id(db, spec->org_unit, &region) : 0;
-	if (unit == 0)
-		return *why = "org_unit: no such org unit", ACC_INVALID;
-	if (!in_scope(who, region))
-		return *why = "org_unit: outside your jurisdiction", ACC_INVALID;
+	int64_t unit;
+	if (unit_check(db, who, spec->org_unit, &unit, "org_unit: no such org unit",
+		       "org_unit: outside your jurisdiction", why) != ACC_OK)
+		return ACC_INVALID;
 	int enterprise = spec->credit_code != NULL;
 	if (enterprise) {
 		struct actor all = {.name = who->name, .all_regions = 1};
@@ -1053,14 +1065,9 @@ int acc_account_update(struct db *db, const struct actor *who, const char *login
 	if (display_name && !text_valid(display_name, ACC_NAME_MAX))
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int64_t unit = 0;
-	if (org_unit) {
-		int uregion = 0;
-		unit = unit_id(db, org_unit, &uregion);
-		if (unit == 0)
-			return *why = "org_unit: no such org unit", ACC_INVALID;
-		if (!in_scope(who, uregion))
-			return *why = "org_unit: outside your jurisdiction", ACC_INVALID;
-	}
+	if (org_unit && unit_check(db, who, org_unit, &unit, "org_unit: no such org unit",
+				   "org_unit: outside your jurisdiction", why) != ACC_OK)
+		return ACC_INVALID;
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	const char *before = acc_account_json(db, who, login, &a);
@@ -1383,12 +1390,12 @@ int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, c
 	if (kind == NULL || (strcmp(kind, "institution") != 0 && strcmp(kind, "lab") != 0 &&
 			     strcmp(kind, "office") != 0))
 		return *why = "kind: institution, lab or office", ACC_INVALID;
+	int64_t parent;
+	if (unit_check(db, who, parent_code, &parent, "parent: no such org unit",
+		       "parent: outside your jurisdiction", why) != ACC_OK)
+		return ACC_INVALID;
 	int region = 0;
-	int64_t parent = parent_code ? unit_id(db, parent_code, &region) : 0;
-	if (parent == 0)
-		return *why = "parent: no such org unit", ACC_INVALID;
-	if (!in_scope(who, region))
-		return *why = "parent: outside your jurisdiction", ACC_INVALID;
+	unit_id(db, parent_code, &region);
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	if (unit_id(db, code, NULL)) {
