@@ -5,8 +5,9 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" --target jinzhi
 DB="${JINZHI_DB:-demo.db}"
 ./build/jinzhi demo --db "$DB" --scale small --seed 1
-echo "jinzhi: try http://127.0.0.1:8080/api/v1/enterprises?region=540100 and /api/v1/openapi.json" >&2
+echo "jinzhi: sign in with an account above (POST /api/v1/auth/login, see README.md);" \
+	"public: http://${JINZHI_LISTEN:-127.0.0.1:8080}/api/v1/openapi.json" >&2
 exec ./build/jinzhi serve --db "$DB" --listen "${JINZHI_LISTEN:-127.0.0.1:8080}"
