@@ -25,7 +25,7 @@
 #include "modules/accounts/service.h"
 
 #define N_DEFAULT 20
-#define N_MAX 1000
+#define N_MAX     1000
 
 static const char PASSWORD[] = "Bench-argon2-Passw0rd"; /* passes acc_password_check */
 static const char WRONG[] = "Bench-argon2-Passw0rX";
@@ -64,9 +64,9 @@ static void report(const char *what, double *v, int n, double *median_out)
 
 struct worker {
 	pthread_barrier_t *start; /* both threads begin together */
-	double ms;		  /* this thread's hash time */
-	double done_at;		  /* clock when it finished */
-	int rc;			  /* acc_password_hash's return */
+	double ms;                /* this thread's hash time */
+	double done_at;           /* clock when it finished */
+	int rc;                   /* acc_password_hash's return */
 	char hash[crypto_pwhash_STRBYTES];
 };
 
@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	printf("libsodium:  %s\n", sodium_version_string());
 	printf("algorithm:  %s (crypto_pwhash_ALG_DEFAULT = %d, ARGON2ID13 = %d)\n",
 	       crypto_pwhash_ALG_DEFAULT == crypto_pwhash_ALG_ARGON2ID13 ? "Argon2id v1.3"
-									  : "not Argon2id",
+	                                                                 : "not Argon2id",
 	       crypto_pwhash_ALG_DEFAULT, crypto_pwhash_ALG_ARGON2ID13);
 	printf("parameters: opslimit crypto_pwhash_OPSLIMIT_INTERACTIVE = %llu passes, memlimit "
 	       "crypto_pwhash_MEMLIMIT_INTERACTIVE = %zu bytes = %.0f MiB, 1 lane\n",
@@ -193,8 +193,8 @@ int main(int argc, char **argv)
 	       (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	       (double)crypto_pwhash_MEMLIMIT_INTERACTIVE / (1024.0 * 1024.0));
 	printf("stored as:  %s$<salt>$<hash>  (%zu bytes)\n", params, strlen(hash));
-	printf("runs:       %d of each; acc_init() (one hash of a dummy password) took %.1f ms\n", n,
-	       init_ms);
+	printf("runs:       %d of each; acc_init() (one hash of a dummy password) took %.1f ms\n",
+	       n, init_ms);
 	printf("\n%-44s %9s %9s %9s %9s\n", "milliseconds", "median", "p90", "min", "max");
 	double m_hash, m_verify, m_conc, m_pair;
 	report("acc_password_hash (one at a time)", hash_ms, n, &m_hash);
@@ -209,7 +209,8 @@ int main(int argc, char **argv)
 	       (double)ru.ru_maxrss / 1024.0);
 	printf("\nRESULT argon2 hash_ms=%.1f verify_ms=%.1f concurrent2_hash_ms=%.1f "
 	       "concurrent2_pair_ms=%.1f opslimit=%llu memlimit_mib=%.0f\n",
-	       m_hash, m_verify, m_conc, m_pair, (unsigned long long)crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	       m_hash, m_verify, m_conc, m_pair,
+	       (unsigned long long)crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	       (double)crypto_pwhash_MEMLIMIT_INTERACTIVE / (1024.0 * 1024.0));
 	free(hash_ms);
 	free(verify_ms);

@@ -10,8 +10,8 @@
 #include "platform/db.h"
 
 static const struct cmd_entry *const COMMANDS[] = {
-	&cmd_serve_entry,  &cmd_migrate_entry, &cmd_demo_entry,	  &cmd_import_entry,
-	&cmd_export_entry, &cmd_audit_entry,   &cmd_backup_entry,  &cmd_user_entry, &cmd_version_entry, NULL,
+    &cmd_serve_entry, &cmd_migrate_entry, &cmd_demo_entry, &cmd_import_entry,  &cmd_export_entry,
+    &cmd_audit_entry, &cmd_backup_entry,  &cmd_user_entry, &cmd_version_entry, NULL,
 };
 
 static void usage(FILE *f)

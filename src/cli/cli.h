@@ -10,14 +10,14 @@
 struct db;
 
 struct cmd_entry {
-	const char *name;  /* subcommand */
-	const char *usage; /* one-line synopsis */
-	const char *help;  /* what it does and its options */
+	const char *name;                   /* subcommand */
+	const char *usage;                  /* one-line synopsis */
+	const char *help;                   /* what it does and its options */
 	int (*exec)(int argc, char **argv); /* returns the exit status */
 };
 
-extern const struct cmd_entry cmd_serve_entry, cmd_migrate_entry, cmd_demo_entry,
-	cmd_import_entry, cmd_export_entry, cmd_version_entry, cmd_audit_entry, cmd_backup_entry, cmd_user_entry;
+extern const struct cmd_entry cmd_serve_entry, cmd_migrate_entry, cmd_demo_entry, cmd_import_entry,
+    cmd_export_entry, cmd_version_entry, cmd_audit_entry, cmd_backup_entry, cmd_user_entry;
 
 /*
  * Common start of a command: reads --config/--db/--deployment and the other configuration
@@ -38,9 +38,9 @@ int cli_open_db(const struct config *c, int bulk, struct db **db);
 /* The bytes of a file, mapped or read whole. */
 struct cli_file {
 	const char *data; /* the bytes */
-	size_t len;	  /* their length */
-	void *map;	  /* the mapping, or NULL if read */
-	char *owned;	  /* the buffer, if read */
+	size_t len;       /* their length */
+	void *map;        /* the mapping, or NULL if read */
+	char *owned;      /* the buffer, if read */
 };
 
 /* Maps (a regular file) or reads (standard input, "-") the whole of path. Returns 0 or -1

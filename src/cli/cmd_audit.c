@@ -39,7 +39,7 @@ static int cmd_audit(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", "audit verify [--db FILE]",
-	"verify: walks the hash chain of the audit log and names the first entry that was\n"
-	"altered, inserted or removed. Exit status 1 if the chain is broken.",
-	cmd_audit};
+    "audit", "audit verify [--db FILE]",
+    "verify: walks the hash chain of the audit log and names the first entry that was\n"
+    "altered, inserted or removed. Exit status 1 if the chain is broken.",
+    cmd_audit};

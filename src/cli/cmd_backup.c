@@ -39,18 +39,19 @@ static int cmd_backup(int argc, char **argv)
 	rc = audit_verify(copy, &bad, &n);
 	db_close(copy);
 	if (rc != 0) {
-		fprintf(stderr, "jinzhi backup: the copy's audit chain does not verify (entry %lld)\n",
-			(long long)bad);
+		fprintf(stderr,
+		        "jinzhi backup: the copy's audit chain does not verify (entry %lld)\n",
+		        (long long)bad);
 		return 1;
 	}
 	fprintf(stderr, "jinzhi backup: %s written; audit chain of %lld entries verified\n",
-		argv[1], (long long)n);
+	        argv[1], (long long)n);
 	return 0;
 }
 
 const struct cmd_entry cmd_backup_entry = {
-	"backup", "backup [--db FILE] BACKUP.db",
-	"Writes a consistent, compacted copy of the database to BACKUP.db (a new file) while\n"
-	"the server keeps running, then verifies the copy's audit chain. Restore by stopping\n"
-	"the server and putting the copy in place of the database file (see docs/operations.md).",
-	cmd_backup};
+    "backup", "backup [--db FILE] BACKUP.db",
+    "Writes a consistent, compacted copy of the database to BACKUP.db (a new file) while\n"
+    "the server keeps running, then verifies the copy's audit chain. Restore by stopping\n"
+    "the server and putting the copy in place of the database file (see docs/operations.md).",
+    cmd_backup};

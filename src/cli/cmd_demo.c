@@ -38,19 +38,23 @@ static int demo_accounts(struct db *db, struct registry_demo *d)
 		const char *login, *name, *unit, *role;
 		int firm;
 	} DEMO[] = {
-		{"admin", "系统管理员", "540000", "sysadmin", 0},
-		{"leader", "自治区局领导", "540000", "leader", 0},
-		{"lhasa", "拉萨市局企业档案管理员", "540100", "registry_officer", 0},
-		{"shigatse", "日喀则市局企业档案管理员", "540200", "registry_officer", 0},
-		{"firm", "企业用户", "540000", "enterprise", 1},
+	    {"admin", "系统管理员", "540000", "sysadmin", 0},
+	    {"leader", "自治区局领导", "540000", "leader", 0},
+	    {"lhasa", "拉萨市局企业档案管理员", "540100", "registry_officer", 0},
+	    {"shigatse", "日喀则市局企业档案管理员", "540200", "registry_officer", 0},
+	    {"firm", "企业用户", "540000", "enterprise", 1},
 	};
 	struct actor who = {.name = "demo", .all_regions = 1};
 	printf("Demo accounts (passwords are shown only now):\n");
 	for (size_t i = 0; i < sizeof DEMO / sizeof DEMO[0]; i++) {
-		struct acc_account_spec spec = {
-			.login = DEMO[i].login, .display_name = DEMO[i].name, .org_unit = DEMO[i].unit,
-			.credit_code = DEMO[i].firm ? firm : NULL, .roles = {DEMO[i].role},
-			.nroles = 1, .password = NULL, .must_change = 0};
+		struct acc_account_spec spec = {.login = DEMO[i].login,
+		                                .display_name = DEMO[i].name,
+		                                .org_unit = DEMO[i].unit,
+		                                .credit_code = DEMO[i].firm ? firm : NULL,
+		                                .roles = {DEMO[i].role},
+		                                .nroles = 1,
+		                                .password = NULL,
+		                                .must_change = 0};
 		const char *pw, *why = "database error";
 		if (acc_account_create(db, &who, &spec, &a, &pw, &why) != ACC_OK) {
 			fprintf(stderr, "jinzhi demo: account %s: %s\n", DEMO[i].login, why);
@@ -155,9 +159,9 @@ static int cmd_demo(int argc, char **argv)
 		if (registry_import(db, &who, b.data, b.len, &opt, &ra, &rep) != REG_OK ||
 		    !rep.committed) {
 			fprintf(stderr, "jinzhi demo: import failed: %s\n",
-				rep.file_error ? rep.file_error
-				: rep.nerrors	? rep.errors[0].message
-						: "database error");
+			        rep.file_error ? rep.file_error
+			        : rep.nerrors  ? rep.errors[0].message
+			                       : "database error");
 			status = 1;
 		}
 		created += rep.created;
@@ -173,17 +177,16 @@ static int cmd_demo(int argc, char **argv)
 	db_close(db);
 	if (status == 0 && out == NULL)
 		fprintf(stderr, "jinzhi demo: %zu enterprises created, %zu already there, in %s\n",
-			created, updated, c.db_path);
+		        created, updated, c.db_path);
 	else if (status == 0)
 		fprintf(stderr, "jinzhi demo: %lld enterprises written to %s\n", count, csv);
 	return status;
 }
 
 const struct cmd_entry cmd_demo_entry = {
-	"demo",
-	"demo [--db FILE] [--scale small|large] [--count N] [--seed N] [--csv FILE]",
-	"Fills the database with deterministic demo enterprises in the seven prefectures and\n"
-	"their counties: small is 5,000, large 1,000,000 (or --count N). The same seed gives\n"
-	"the same data; running it again changes nothing. Rows go through the importer's\n"
-	"validation. With --csv FILE the rows are written as CSV instead (- for stdout).",
-	cmd_demo};
+    "demo", "demo [--db FILE] [--scale small|large] [--count N] [--seed N] [--csv FILE]",
+    "Fills the database with deterministic demo enterprises in the seven prefectures and\n"
+    "their counties: small is 5,000, large 1,000,000 (or --count N). The same seed gives\n"
+    "the same data; running it again changes nothing. Rows go through the importer's\n"
+    "validation. With --csv FILE the rows are written as CSV instead (- for stdout).",
+    cmd_demo};

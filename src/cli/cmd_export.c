@@ -9,9 +9,9 @@
 #include "platform/db.h"
 
 struct export_out {
-	FILE *f;	/* destination */
-	struct buf b;	/* pending bytes */
-	size_t rows;	/* rows written */
+	FILE *f;      /* destination */
+	struct buf b; /* pending bytes */
+	size_t rows;  /* rows written */
 };
 
 static int export_row(void *ctx, const struct record *r)
@@ -56,7 +56,7 @@ static int cmd_export(int argc, char **argv)
 	struct registry_filter f;
 	struct field_error err;
 	if (registry_filter_parse(&f, &a, region, NULL, NULL, NULL, NULL, "id", "1000", NULL,
-				  &err) != REG_OK) {
+	                          &err) != REG_OK) {
 		fprintf(stderr, "jinzhi export: %s\n", err.message);
 		db_close(db);
 		return 2;
@@ -92,7 +92,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", "export [--db FILE] enterprises [--region CODE] [--out FILE.csv]",
-	"Writes enterprises as UTF-8 CSV with the columns the import reads (to standard output\n"
-	"unless --out is given), optionally only those in a region's subtree.",
-	cmd_export};
+    "export", "export [--db FILE] enterprises [--region CODE] [--out FILE.csv]",
+    "Writes enterprises as UTF-8 CSV with the columns the import reads (to standard output\n"
+    "unless --out is given), optionally only those in a region's subtree.",
+    cmd_export};

@@ -24,16 +24,18 @@ static int cmd_import(int argc, char **argv)
 			const char *m = argv[++i];
 			if (strcmp(m, "skip_bad_rows") == 0 || strcmp(m, "skip-bad-rows") == 0)
 				opt.mode = REG_IMPORT_SKIP_BAD;
-			else if (strcmp(m, "all_or_nothing") == 0 || strcmp(m, "all-or-nothing") == 0)
+			else if (strcmp(m, "all_or_nothing") == 0 ||
+			         strcmp(m, "all-or-nothing") == 0)
 				opt.mode = REG_IMPORT_ALL_OR_NOTHING;
 			else {
 				fprintf(stderr, "jinzhi import: --mode is all_or_nothing or "
-						"skip_bad_rows\n");
+				                "skip_bad_rows\n");
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
 			if (text_encoding_parse(argv[++i], &opt.encoding) != 0) {
-				fprintf(stderr, "jinzhi import: --encoding is auto, utf-8 or gb18030\n");
+				fprintf(stderr,
+				        "jinzhi import: --encoding is auto, utf-8 or gb18030\n");
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
@@ -92,34 +94,34 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "jinzhi import: %s\n", rep.file_error);
 	else
 		fprintf(stderr,
-			"jinzhi import: %s%zu rows (%s): %zu created, %zu updated, %zu unchanged, "
-			"%zu rejected, %zu warnings; %s\n",
-			opt.dry_run ? "dry run, " : "", rep.rows, rep.encoding, rep.created,
-			rep.updated, rep.unchanged, rep.rejected, rep.total_warnings,
-			rep.committed ? "committed" : "nothing written");
+		        "jinzhi import: %s%zu rows (%s): %zu created, %zu updated, %zu unchanged, "
+		        "%zu rejected, %zu warnings; %s\n",
+		        opt.dry_run ? "dry run, " : "", rep.rows, rep.encoding, rep.created,
+		        rep.updated, rep.unchanged, rep.rejected, rep.total_warnings,
+		        rep.committed ? "committed" : "nothing written");
 	for (size_t i = 0; i < rep.nerrors && i < 20; i++)
 		fprintf(stderr, "  row %zu (line %zu) %s: %s\n", rep.errors[i].row,
-			rep.errors[i].line, rep.errors[i].field ? rep.errors[i].field : "-",
-			rep.errors[i].message);
+		        rep.errors[i].line, rep.errors[i].field ? rep.errors[i].field : "-",
+		        rep.errors[i].message);
 	if (rep.nerrors > 20)
 		fprintf(stderr, "  ... %zu more listed in the report (--report FILE)\n",
-			rep.nerrors - 20);
-	int status = rep.file_error || (rep.rejected && !opt.dry_run &&
-					 opt.mode == REG_IMPORT_ALL_OR_NOTHING)
-			     ? 1
-			     : 0;
+		        rep.nerrors - 20);
+	int status = rep.file_error ||
+	                     (rep.rejected && !opt.dry_run && opt.mode == REG_IMPORT_ALL_OR_NOTHING)
+	                 ? 1
+	                 : 0;
 	buf_free(&json);
 	arena_free(&a);
 	return status;
 }
 
 const struct cmd_entry cmd_import_entry = {
-	"import",
-	"import [--db FILE] enterprises FILE.csv [--dry-run] [--mode all_or_nothing|skip_bad_rows] "
-	"[--encoding auto|utf-8|gb18030] [--report REPORT.json]",
-	"Imports enterprises from CSV (header of field names or Chinese labels; UTF-8 or\n"
-	"GB18030, found automatically). Every row is validated; an existing credit code is\n"
-	"updated. all_or_nothing (default) writes nothing if any row is bad; skip_bad_rows\n"
-	"writes the good rows. --dry-run validates and counts without writing. FILE may be -.\n"
-	"Exit status 1 when nothing could be written because of bad rows or a bad file.",
-	cmd_import};
+    "import",
+    "import [--db FILE] enterprises FILE.csv [--dry-run] [--mode all_or_nothing|skip_bad_rows] "
+    "[--encoding auto|utf-8|gb18030] [--report REPORT.json]",
+    "Imports enterprises from CSV (header of field names or Chinese labels; UTF-8 or\n"
+    "GB18030, found automatically). Every row is validated; an existing credit code is\n"
+    "updated. all_or_nothing (default) writes nothing if any row is bad; skip_bad_rows\n"
+    "writes the good rows. --dry-run validates and counts without writing. FILE may be -.\n"
+    "Exit status 1 when nothing could be written because of bad rows or a bad file.",
+    cmd_import};

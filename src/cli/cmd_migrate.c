@@ -29,8 +29,8 @@ static int cmd_migrate(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_migrate_entry = {
-	"migrate", "migrate [--db FILE] [--deployment CODE]",
-	"Creates the database if needed and applies every pending migration, each in its own\n"
-	"transaction, then loads reference data (regions). --deployment fixes the id prefix of\n"
-	"a new database (default 540000); an existing database keeps its own.",
-	cmd_migrate};
+    "migrate", "migrate [--db FILE] [--deployment CODE]",
+    "Creates the database if needed and applies every pending migration, each in its own\n"
+    "transaction, then loads reference data (regions). --deployment fixes the id prefix of\n"
+    "a new database (default 540000); an existing database keeps its own.",
+    cmd_migrate};

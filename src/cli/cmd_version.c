@@ -18,6 +18,5 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
-const struct cmd_entry cmd_version_entry = {"version", "version",
-					    "Prints the version and those of the libraries.",
-					    cmd_version};
+const struct cmd_entry cmd_version_entry = {
+    "version", "version", "Prints the version and those of the libraries.", cmd_version};

@@ -22,9 +22,8 @@ static const struct {
 	const char *flag;
 	enum config_key key;
 } FLAGS[] = {
-	{"--listen", CK_LISTEN},	 {"--threads", CK_THREADS},
-	{"--drain-seconds", CK_DRAIN},	 {"--db", CK_DB},
-	{"--deployment", CK_DEPLOYMENT}, {"--log-requests", CK_LOG_REQUESTS},
+    {"--listen", CK_LISTEN}, {"--threads", CK_THREADS},       {"--drain-seconds", CK_DRAIN},
+    {"--db", CK_DB},         {"--deployment", CK_DEPLOYMENT}, {"--log-requests", CK_LOG_REQUESTS},
 };
 
 int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c)
@@ -65,7 +64,8 @@ int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct confi
 			const char *value = NULL;
 			if (strcmp(argv[i], FLAGS[k].flag) == 0) {
 				if (i + 1 >= *argc) {
-					fprintf(stderr, "jinzhi: %s needs a value\n", FLAGS[k].flag);
+					fprintf(stderr, "jinzhi: %s needs a value\n",
+					        FLAGS[k].flag);
 					return -1;
 				}
 				value = argv[++i];
@@ -122,9 +122,10 @@ int cli_audit_key(const struct config *c, int create)
 			fprintf(stderr, "jinzhi: cannot write the audit key %s\n", path);
 			return -1;
 		}
-		fprintf(stderr, "jinzhi: created the audit key %s; keep a copy apart from the "
-				"database backups\n",
-			path);
+		fprintf(stderr,
+		        "jinzhi: created the audit key %s; keep a copy apart from the "
+		        "database backups\n",
+		        path);
 	} else {
 		ssize_t n = read(fd, hex, sizeof hex - 1);
 		close(fd);
@@ -133,7 +134,7 @@ int cli_audit_key(const struct config *c, int create)
 		    sodium_hex2bin(key, sizeof key, hex, (size_t)n, "\n", &bin_len, NULL) != 0 ||
 		    bin_len != AUDIT_KEY_BYTES) {
 			fprintf(stderr, "jinzhi: the audit key %s is not %d hex bytes\n", path,
-				AUDIT_KEY_BYTES);
+			        AUDIT_KEY_BYTES);
 			return -1;
 		}
 	}

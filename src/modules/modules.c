@@ -7,9 +7,9 @@
 #include "modules/regions/service.h"
 
 const struct migrate_module MIGRATE_MODULES[] = {
-	{"platform", "src/platform/migrations", NULL},
-	{"regions", "src/modules/regions/migrations", regions_seed},
-	{"registry", "src/modules/registry/migrations", NULL},
-	{"accounts", "src/modules/accounts/migrations", acc_seed},
-	{NULL, NULL, NULL},
+    {"platform", "src/platform/migrations", NULL},
+    {"regions", "src/modules/regions/migrations", regions_seed},
+    {"registry", "src/modules/registry/migrations", NULL},
+    {"accounts", "src/modules/accounts/migrations", acc_seed},
+    {NULL, NULL, NULL},
 };

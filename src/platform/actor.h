@@ -10,14 +10,14 @@
 #define ACTOR_MAX_RANGES 8
 
 struct actor {
-	const char *name;	 /* user name, "cli:<login>" or "anonymous" */
-	const char *org_unit;	 /* org unit code, or NULL */
-	const char *request_id;	 /* for the audit log, or NULL */
+	const char *name;        /* user name, "cli:<login>" or "anonymous" */
+	const char *org_unit;    /* org unit code, or NULL */
+	const char *request_id;  /* for the audit log, or NULL */
 	const char *client_addr; /* for the audit log, or NULL */
-	int all_regions;	 /* scope covers every region */
-	int nranges;		 /* otherwise: region code ranges in scope */
+	int all_regions;         /* scope covers every region */
+	int nranges;             /* otherwise: region code ranges in scope */
 	int lo[ACTOR_MAX_RANGES], hi[ACTOR_MAX_RANGES]; /* inclusive bounds */
-	int own_records;	 /* scope also covers records this actor created (by name) */
+	int own_records;         /* scope also covers records this actor created (by name) */
 	const char *entity_code; /* an enterprise account: only this legal entity, else NULL */
 };
 

@@ -17,13 +17,13 @@
 #include "db.h"
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-#define AUDIT_NPARTS 12
+#define AUDIT_NPARTS  12
 
 /* The newest entry, kept in the transaction's scratch (db_tx_scratch). */
 struct audit_head {
-	int valid;	/* filled in this transaction */
-	int64_t id;	/* its id */
-	char hash[65];	/* its hash, hex */
+	int valid;     /* filled in this transaction */
+	int64_t id;    /* its id */
+	char hash[65]; /* its hash, hex */
 };
 
 static void hash_part(crypto_generichash_state *h, const char *s)
@@ -56,7 +56,7 @@ static void entry_hash(const char *const parts[AUDIT_NPARTS + 1], char hex[65])
 	crypto_generichash_state h;
 	unsigned char out[32];
 	crypto_generichash_init(&h, have_key ? audit_key : NULL, have_key ? AUDIT_KEY_BYTES : 0,
-				sizeof out);
+	                        sizeof out);
 	for (int i = 0; i <= AUDIT_NPARTS; i++)
 		hash_part(&h, parts[i]);
 	crypto_generichash_final(&h, out, sizeof out);
@@ -76,8 +76,8 @@ static void anchor_text(int64_t id, const char *hash, char out[96])
 }
 
 int audit_append(struct db *db, const struct actor *who, const char *action,
-		 const char *entity_type, const char *entity_key, const char *before,
-		 const char *after, const char *outcome)
+                 const char *entity_type, const char *entity_key, const char *before,
+                 const char *after, const char *outcome)
 {
 	/* The chain's head, cached for the rest of this write transaction (nobody else can
 	 * append while we hold the write lock). */
@@ -85,7 +85,7 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 	_Static_assert(sizeof(struct audit_head) <= DB_TX_SCRATCH, "head fits the scratch");
 	if (!head->valid) {
 		struct db_stmt *st =
-			db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+		    db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
 		int rc = db_step(st);
 		head->id = 0;
 		memcpy(head->hash, AUDIT_GENESIS, sizeof head->hash);
@@ -108,18 +108,18 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	const char *parts[AUDIT_NPARTS + 1] = {
-		prev,	     idtext, at,     who->name,	      who->org_unit,	 action,
-		entity_type, entity_key, before, after, who->request_id, who->client_addr,
-		outcome};
+	    prev,       idtext, at,    who->name,       who->org_unit,    action, entity_type,
+	    entity_key, before, after, who->request_id, who->client_addr, outcome};
 	char hash[65];
 	entry_hash(parts, hash);
 
-	struct db_stmt *st = db_prepare(db, "INSERT INTO audit_log (id, at, actor, org_unit, action, entity_type, "
-			    "entity_key, before_json, after_json, request_id, client_addr, outcome, "
-			    "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	struct db_stmt *st =
+	    db_prepare(db, "INSERT INTO audit_log (id, at, actor, org_unit, action, entity_type, "
+	                   "entity_key, before_json, after_json, request_id, client_addr, outcome, "
+	                   "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	db_bind_int64(st, 1, id);
 	for (int i = 2; i <= 12; i++)
 		db_bind_cstr(st, i, parts[i]);
@@ -131,7 +131,7 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 		char anchor[96];
 		anchor_text(id, hash, anchor);
 		st = db_prepare(db, "INSERT INTO meta (key, value) VALUES ('audit_head', ?) "
-				    "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+		                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 		db_bind_cstr(st, 1, anchor);
 		rc = db_step(st);
 		db_reset(st);
@@ -148,9 +148,9 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)
 {
 	struct db_stmt *st = db_prepare_once(
-		db, "SELECT id, at, actor, org_unit, action, entity_type, entity_key, before_json, "
-		    "after_json, request_id, client_addr, outcome, prev_hash, hash FROM audit_log "
-		    "ORDER BY id");
+	    db, "SELECT id, at, actor, org_unit, action, entity_type, entity_key, before_json, "
+	        "after_json, request_id, client_addr, outcome, prev_hash, hash FROM audit_log "
+	        "ORDER BY id");
 	if (st == NULL)
 		return -1;
 	char prev[65] = AUDIT_GENESIS;

@@ -30,8 +30,8 @@ void audit_set_key(const unsigned char *key);
  * before and after are JSON texts or NULL. Returns 0 or a negative db_result.
  */
 int audit_append(struct db *db, const struct actor *who, const char *action,
-		 const char *entity_type, const char *entity_key, const char *before,
-		 const char *after, const char *outcome);
+                 const char *entity_type, const char *entity_key, const char *before,
+                 const char *after, const char *outcome);
 
 /*
  * Walks the chain from the first entry, then checks the anchor of the newest one. Returns 0 if

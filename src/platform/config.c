@@ -14,17 +14,17 @@
 static const struct {
 	const char *section, *key, *env, *help;
 } KEYS[CK_COUNT] = {
-	[CK_LISTEN] = {"server", "listen", "JINZHI_LISTEN", "address:port to listen on"},
-	[CK_THREADS] = {"server", "threads", "JINZHI_THREADS", "worker threads"},
-	[CK_DRAIN] = {"server", "drain_seconds", "JINZHI_DRAIN_SECONDS",
-		      "seconds SIGTERM waits for requests in flight"},
-	[CK_DB] = {"database", "path", "JINZHI_DB", "SQLite database file"},
-	[CK_DEPLOYMENT] = {"database", "deployment", "JINZHI_DEPLOYMENT",
-			   "id prefix of this deployment, fixed at creation"},
-	[CK_LOG_REQUESTS] = {"log", "requests", "JINZHI_LOG_REQUESTS",
-			     "log one line per request (true/false)"},
-	[CK_AUDIT_KEY] = {"audit", "key_file", "JINZHI_AUDIT_KEY_FILE",
-			  "secret key of the audit chain; empty: the database path + .audit-key"},
+    [CK_LISTEN] = {"server", "listen", "JINZHI_LISTEN", "address:port to listen on"},
+    [CK_THREADS] = {"server", "threads", "JINZHI_THREADS", "worker threads"},
+    [CK_DRAIN] = {"server", "drain_seconds", "JINZHI_DRAIN_SECONDS",
+                  "seconds SIGTERM waits for requests in flight"},
+    [CK_DB] = {"database", "path", "JINZHI_DB", "SQLite database file"},
+    [CK_DEPLOYMENT] = {"database", "deployment", "JINZHI_DEPLOYMENT",
+                       "id prefix of this deployment, fixed at creation"},
+    [CK_LOG_REQUESTS] = {"log", "requests", "JINZHI_LOG_REQUESTS",
+                         "log one line per request (true/false)"},
+    [CK_AUDIT_KEY] = {"audit", "key_file", "JINZHI_AUDIT_KEY_FILE",
+                      "secret key of the audit chain; empty: the database path + .audit-key"},
 };
 
 const char *config_key_name(enum config_key k)
@@ -57,7 +57,7 @@ void config_defaults(struct config *c)
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
 {
 	fprintf(stderr, "jinzhi: configuration %s (from %s) = \"%s\": %s\n", config_key_name(k),
-		source, value, why);
+	        source, value, why);
 	return -1;
 }
 
@@ -119,8 +119,9 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 		break;
 	case CK_DEPLOYMENT:
 		if (parse_long(value, 0, 9223371, &v) != 0)
-			return bad(k, source, value, "must be an integer from 1 to 9223371 "
-						     "(a GB/T 2260 code such as 540000)");
+			return bad(k, source, value,
+			           "must be an integer from 1 to 9223371 "
+			           "(a GB/T 2260 code such as 540000)");
 		c->deployment = v;
 		break;
 	case CK_AUDIT_KEY:
@@ -145,7 +146,7 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 
 struct ini_ctx {
 	struct config *c; /* being filled */
-	int failed;	  /* a bad key or value was met */
+	int failed;       /* a bad key or value was met */
 };
 
 static int config_ini_entry(void *user, const char *section, const char *name, const char *value)
@@ -171,7 +172,8 @@ int config_load_file(struct config *c, const char *path)
 		return -1;
 	}
 	if (rc > 0) {
-		fprintf(stderr, "jinzhi: configuration file %s: syntax error on line %d\n", path, rc);
+		fprintf(stderr, "jinzhi: configuration file %s: syntax error on line %d\n", path,
+		        rc);
 		return -1;
 	}
 	snprintf(c->config_file, sizeof c->config_file, "%s", path);
@@ -202,8 +204,9 @@ void config_print(const struct config *c, FILE *f)
 		char val[4200];
 		switch (k) {
 		case CK_LISTEN:
-			snprintf(val, sizeof val, "%s%s%s:%d", strchr(c->listen_host, ':') ? "[" : "",
-				 c->listen_host, strchr(c->listen_host, ':') ? "]" : "", c->port);
+			snprintf(val, sizeof val, "%s%s%s:%d",
+			         strchr(c->listen_host, ':') ? "[" : "", c->listen_host,
+			         strchr(c->listen_host, ':') ? "]" : "", c->port);
 			break;
 		case CK_THREADS:
 			snprintf(val, sizeof val, "%d", c->threads);
@@ -224,6 +227,6 @@ void config_print(const struct config *c, FILE *f)
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");
 		}
 		fprintf(f, "%s = %s    ; %s (%s; env %s)\n", KEYS[k].key, val, c->source[k],
-			KEYS[k].help, KEYS[k].env);
+		        KEYS[k].help, KEYS[k].env);
 	}
 }

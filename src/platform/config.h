@@ -12,16 +12,16 @@
 #define CONFIG_MAX_THREADS 256
 
 struct config {
-	char listen_host[64];	  /* numeric address */
-	int port;		  /* 0-65535 */
-	int threads;		  /* worker threads */
-	int drain_seconds;	  /* grace period on SIGTERM */
-	char db_path[4096];	  /* SQLite file */
-	int64_t deployment;	  /* id prefix (GB/T 2260 code of the deploying authority) */
-	int log_requests;	  /* one line per request */
-	char config_file[4096];	  /* file read, or "" */
+	char listen_host[64];      /* numeric address */
+	int port;                  /* 0-65535 */
+	int threads;               /* worker threads */
+	int drain_seconds;         /* grace period on SIGTERM */
+	char db_path[4096];        /* SQLite file */
+	int64_t deployment;        /* id prefix (GB/T 2260 code of the deploying authority) */
+	int log_requests;          /* one line per request */
+	char config_file[4096];    /* file read, or "" */
 	char audit_key_file[4096]; /* the audit key; "" means DB path + ".audit-key" */
-	const char *source[8];	  /* where each key came from, for --print-config */
+	const char *source[8];     /* where each key came from, for --print-config */
 };
 
 /* Keys, as in the file "[section] key" and the environment JINZHI_SECTION_KEY. */

@@ -14,7 +14,7 @@
 
 #include "mem.h"
 
-#define CSV_MAX_FIELDS 256	     /* a record with more fields is an error */
+#define CSV_MAX_FIELDS 256        /* a record with more fields is an error */
 #define CSV_MAX_RECORD (1u << 20) /* bytes in one record; a longer one is an error */
 
 /* One field of the current record; s points into the input or into the reader's storage. */
@@ -24,17 +24,17 @@ struct csv_field {
 };
 
 struct csv_reader {
-	const char *p;	   /* next byte to read */
-	const char *end;   /* end of the input */
-	size_t line;	   /* 1-based line number where the next record starts */
-	size_t record;	   /* 1-based number of the record last returned (the header is 1) */
-	struct buf unq;	   /* storage for unquoted copies of quoted fields */
+	const char *p;   /* next byte to read */
+	const char *end; /* end of the input */
+	size_t line;     /* 1-based line number where the next record starts */
+	size_t record;   /* 1-based number of the record last returned (the header is 1) */
+	struct buf unq;  /* storage for unquoted copies of quoted fields */
 	struct csv_field fields[CSV_MAX_FIELDS]; /* fields of the current record */
 };
 
 struct csv_error {
-	size_t line;	     /* line where the bad record starts */
-	size_t record;	     /* number of the bad record */
+	size_t line;         /* line where the bad record starts */
+	size_t record;       /* number of the bad record */
 	const char *message; /* static English text, e.g. "unterminated quoted field" */
 };
 
@@ -49,7 +49,7 @@ void csv_reader_free(struct csv_reader *r);
  * A line that is entirely empty is skipped, not returned as a record with one empty field.
  */
 int csv_read(struct csv_reader *r, const struct csv_field **fields, size_t *nfields,
-	     struct csv_error *err);
+             struct csv_error *err);
 
 /* Appends s[0..n) to b as one CSV field, quoted when it contains , " CR or LF. */
 void csv_write_field(struct buf *b, const char *s, size_t n);

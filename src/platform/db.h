@@ -17,17 +17,17 @@ struct db;
 struct db_stmt;
 
 enum db_result {
-	DB_DONE = 0,		/* no (more) rows */
-	DB_ROW = 1,		/* a row is ready */
-	DB_ERROR = -1,		/* any other failure; see db_errmsg */
-	DB_CONSTRAINT = -2,	/* a UNIQUE, CHECK or FOREIGN KEY constraint failed */
-	DB_BUSY = -3,		/* the database stayed locked past the busy timeout */
+	DB_DONE = 0,        /* no (more) rows */
+	DB_ROW = 1,         /* a row is ready */
+	DB_ERROR = -1,      /* any other failure; see db_errmsg */
+	DB_CONSTRAINT = -2, /* a UNIQUE, CHECK or FOREIGN KEY constraint failed */
+	DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
 };
 
 enum db_open_flags {
 	DB_OPEN_CREATE = 1 << 0,   /* create the file if missing */
 	DB_OPEN_READONLY = 1 << 1, /* read-only connection */
-	DB_OPEN_BULK = 1 << 2,	   /* bulk loading: larger cache; durability as usual */
+	DB_OPEN_BULK = 1 << 2,     /* bulk loading: larger cache; durability as usual */
 };
 
 /* Process-wide driver set-up; call once at start, before any db_open. */
@@ -42,7 +42,8 @@ void db_close(struct db *db);
 /* The driver's last error message on this connection (valid until the next call). */
 const char *db_errmsg(struct db *db);
 
-/* Runs one or more statements without parameters (migrations). Returns 0 or a negative db_result. */
+/* Runs one or more statements without parameters (migrations). Returns 0 or a negative db_result.
+ */
 int db_exec(struct db *db, const char *sql);
 
 /* The cached prepared statement for sql (prepared on first use), reset and with no

@@ -14,21 +14,21 @@
 #include "mem.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
-#define DB_STMT_CACHE 1024  /* slots in the statement cache (power of two) */
-#define DB_ID_BLOCK 1000    /* ids reserved at a time */
+#define DB_STMT_CACHE      1024 /* slots in the statement cache (power of two) */
+#define DB_ID_BLOCK        1000 /* ids reserved at a time */
 
 struct db_stmt {
 	sqlite3_stmt *st; /* the prepared statement */
-	struct db *db;	  /* its connection */
+	struct db *db;    /* its connection */
 };
 
 struct db {
-	sqlite3 *h;				   /* the connection */
-	const char *cache_key[DB_STMT_CACHE];	   /* SQL text addresses */
-	struct db_stmt *cache_val[DB_STMT_CACHE];  /* their statements */
-	int in_write;				   /* inside db_begin_write */
-	int64_t id_next, id_end;		   /* reserved block [next, end) */
-	int block_fresh;			   /* block reserved in the current transaction */
+	sqlite3 *h;                               /* the connection */
+	const char *cache_key[DB_STMT_CACHE];     /* SQL text addresses */
+	struct db_stmt *cache_val[DB_STMT_CACHE]; /* their statements */
+	int in_write;                             /* inside db_begin_write */
+	int64_t id_next, id_end;                  /* reserved block [next, end) */
+	int block_fresh;                          /* block reserved in the current transaction */
 	_Alignas(16) unsigned char scratch[DB_TX_SCRATCH]; /* see db_tx_scratch */
 };
 
@@ -67,16 +67,16 @@ int db_open(const char *path, int flags, struct db **out)
 	int rc = sqlite3_open_v2(path, &h, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "jinzhi: cannot open database %s: %s\n", path,
-			h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		        h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close(h);
 		return -1;
 	}
 	sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(h, 1);
 	const char *pragmas = (flags & DB_OPEN_READONLY)
-				      ? "PRAGMA foreign_keys=ON;"
-				      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-					"PRAGMA foreign_keys=ON;";
+	                          ? "PRAGMA foreign_keys=ON;"
+	                          : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                            "PRAGMA foreign_keys=ON;";
 	char *err = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		fprintf(stderr, "jinzhi: cannot configure database %s: %s\n", path, err);
@@ -84,9 +84,11 @@ int db_open(const char *path, int flags, struct db **out)
 		sqlite3_close(h);
 		return -1;
 	}
-	sqlite3_exec(h, (flags & DB_OPEN_BULK) ? "PRAGMA cache_size=-262144; PRAGMA threads=2; PRAGMA temp_store=MEMORY;"
-						: "PRAGMA cache_size=-16384;",
-		     NULL, NULL, NULL);
+	sqlite3_exec(h,
+	             (flags & DB_OPEN_BULK)
+	                 ? "PRAGMA cache_size=-262144; PRAGMA threads=2; PRAGMA temp_store=MEMORY;"
+	                 : "PRAGMA cache_size=-16384;",
+	             NULL, NULL, NULL);
 	struct db *db = xcalloc(1, sizeof *db);
 	db->h = h;
 	*out = db;
@@ -293,9 +295,9 @@ int64_t db_changes(struct db *db)
 int db_id_next(struct db *db, int64_t *id)
 {
 	if (db->id_next == db->id_end) {
-		struct db_stmt *st = db_prepare(
-			db, "UPDATE id_sequence SET next_local = next_local + ? "
-			    "RETURNING deployment, next_local - ?");
+		struct db_stmt *st =
+		    db_prepare(db, "UPDATE id_sequence SET next_local = next_local + ? "
+		                   "RETURNING deployment, next_local - ?");
 		if (st == NULL)
 			return DB_ERROR;
 		db_bind_int64(st, 1, DB_ID_BLOCK);
@@ -333,8 +335,8 @@ int db_backup(struct db *db, const char *path)
 char *db_indexes_suspend(struct db *db, const char *table, const char *const *which)
 {
 	struct db_stmt *st = db_prepare_once(
-		db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-		    "AND sql IS NOT NULL");
+	    db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+	        "AND sql IS NOT NULL");
 	if (st == NULL)
 		return NULL;
 	db_bind_cstr(st, 1, table);
@@ -354,7 +356,8 @@ char *db_indexes_suspend(struct db *db, const char *table, const char *const *wh
 		buf_append(&saved, sql, n + 1);
 	}
 	db_finalize(st);
-	for (size_t off = 0; rc == DB_DONE && off < names.len; off += strlen(names.data + off) + 1) {
+	for (size_t off = 0; rc == DB_DONE && off < names.len;
+	     off += strlen(names.data + off) + 1) {
 		/* Index names come from the schema, not from users; quote them anyway. */
 		char *q = sqlite3_mprintf("DROP INDEX \"%w\"", names.data + off);
 		rc = db_exec(db, q);
@@ -386,8 +389,8 @@ void *db_tx_scratch(struct db *db)
 int db_bulk_journal(struct db *db, int on)
 {
 	/* journal_mode answers with the mode in force after the request. */
-	struct db_stmt *st = db_prepare_once(db, on ? "PRAGMA journal_mode=DELETE"
-						    : "PRAGMA journal_mode=WAL");
+	struct db_stmt *st =
+	    db_prepare_once(db, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL");
 	if (st == NULL)
 		return 0;
 	int rc = db_step(st);

@@ -9,7 +9,7 @@
 struct embedded_file {
 	const char *path; /* relative to the source root, e.g. "data/regions-xizang.tsv" */
 	const char *data; /* the bytes, followed by a NUL */
-	size_t len;	  /* length without the NUL */
+	size_t len;       /* length without the NUL */
 };
 
 /* Terminated by an entry whose path is NULL. */

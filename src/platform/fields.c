@@ -67,8 +67,10 @@ static int date_check(const char *s, size_t n)
 
 static int bool_parse(const char *s, size_t n)
 {
-	static const char *const yes[] = {"1", "true", "yes", "y", "是", "TRUE", "True", "YES", "Yes", NULL};
-	static const char *const no[] = {"0", "false", "no", "n", "否", "FALSE", "False", "NO", "No", NULL};
+	static const char *const yes[] = {"1",    "true", "yes", "y",   "是",
+	                                  "TRUE", "True", "YES", "Yes", NULL};
+	static const char *const no[] = {"0",     "false", "no", "n",  "否",
+	                                 "FALSE", "False", "NO", "No", NULL};
 	for (int i = 0; yes[i]; i++)
 		if (strlen(yes[i]) == n && memcmp(yes[i], s, n) == 0)
 			return 1;
@@ -83,8 +85,8 @@ static int bool_parse(const char *s, size_t n)
  * text and JSON paths.
  */
 static int value_canonical(const struct field_spec *f, struct arena *a, const char *s, size_t n,
-			   int utf8_known, const char **out, const char **warning,
-			   struct field_error *err)
+                           int utf8_known, const char **out, const char **warning,
+                           struct field_error *err)
 {
 	*warning = NULL;
 	if (f->flags & FF_TRIM) {
@@ -98,36 +100,36 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 		ssize_t bad = utf8_known ? -1 : utf8_invalid_at(s, n);
 		if (bad >= 0)
 			return field_fail(err, f->name, "invalid_utf8",
-					  "%s is not valid UTF-8 (byte %zd)", f->name, bad);
+			                  "%s is not valid UTF-8 (byte %zd)", f->name, bad);
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)s[i];
 			if (c == '\t' || ((c == '\n' || c == '\r') && (f->flags & FF_MULTILINE)))
 				continue;
 			if (c < 0x20 || c == 0x7f)
 				return field_fail(err, f->name, "invalid",
-						  "%s contains a control character", f->name);
+				                  "%s contains a control character", f->name);
 		}
 		/* A text no longer in bytes than the limit in characters is within it. */
 		size_t chars = n <= (size_t)f->max_chars ? n : utf8_count(s, n);
 		if (f->max_chars > 0 && chars > (size_t)f->max_chars)
 			return field_fail(err, f->name, "too_long",
-					  "%s has %zu characters; at most %d are allowed", f->name,
-					  chars, f->max_chars);
+			                  "%s has %zu characters; at most %d are allowed", f->name,
+			                  chars, f->max_chars);
 		*out = arena_strndup(a, s, n);
 		break;
 	}
 	case FT_CODE: {
 		if (f->max_chars > 0 && n > (size_t)f->max_chars)
 			return field_fail(err, f->name, "too_long",
-					  "%s has %zu characters; at most %d are allowed", f->name, n,
-					  f->max_chars);
+			                  "%s has %zu characters; at most %d are allowed", f->name,
+			                  n, f->max_chars);
 		char *c = arena_strndup(a, s, n);
 		for (size_t i = 0; i < n; i++) {
 			unsigned char ch = (unsigned char)c[i];
 			if (ch <= 0x20 || ch >= 0x7f)
 				return field_fail(err, f->name, "invalid",
-						  "%s may hold only printable ASCII without spaces",
-						  f->name);
+				                  "%s may hold only printable ASCII without spaces",
+				                  f->name);
 			if (f->flags & FF_UPPER)
 				c[i] = (char)toupper(ch);
 		}
@@ -151,31 +153,32 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 		int v = bool_parse(s, n);
 		if (v < 0)
 			return field_fail(err, f->name, "invalid", "%s must be true or false",
-					  f->name);
+			                  f->name);
 		*out = v ? "1" : "0";
 		break;
 	}
 	case FT_DATE:
 		if (date_check(s, n) != 0)
 			return field_fail(err, f->name, "invalid",
-					  "%s must be a real date written YYYY-MM-DD", f->name);
+			                  "%s must be a real date written YYYY-MM-DD", f->name);
 		*out = arena_strndup(a, s, n);
 		break;
 	case FT_INT: {
 		size_t i = s[0] == '-' && n > 0 ? 1 : 0;
 		int neg = i == 1;
 		if (n == i)
-			return field_fail(err, f->name, "invalid", "%s must be an integer", f->name);
+			return field_fail(err, f->name, "invalid", "%s must be an integer",
+			                  f->name);
 		if (n - i > 19)
 			return field_fail(err, f->name, "out_of_range", "%s has too many digits",
-					  f->name);
+			                  f->name);
 		/* Digits beyond what int64 holds are out of range, not undefined behaviour. */
 		int64_t v = 0;
 		int overflow = 0;
 		for (; i < n; i++) {
 			if (!isdigit((unsigned char)s[i]))
 				return field_fail(err, f->name, "invalid", "%s must be an integer",
-						  f->name);
+				                  f->name);
 			int d = s[i] - '0';
 			if (v > (INT64_MAX - d) / 10)
 				overflow = 1;
@@ -186,8 +189,8 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 			v = -v;
 		if (overflow || v < f->min || v > f->max)
 			return field_fail(err, f->name, "out_of_range",
-					  "%s must be between %lld and %lld", f->name,
-					  (long long)f->min, (long long)f->max);
+			                  "%s must be between %lld and %lld", f->name,
+			                  (long long)f->min, (long long)f->max);
 		*out = arena_printf(a, "%lld", (long long)v);
 		break;
 	}
@@ -202,7 +205,7 @@ validated:
 
 /* record_set_text and record_set_text_utf8. */
 static int set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
-		    int utf8_known, struct field_error *err)
+                    int utf8_known, struct field_error *err)
 {
 	const struct field_spec *f = &r->type->fields[i];
 	if (f->flags & FF_READONLY)
@@ -226,13 +229,13 @@ static int set_text(struct record *r, struct arena *a, int i, const char *s, siz
 }
 
 int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
-		    struct field_error *err)
+                    struct field_error *err)
 {
 	return set_text(r, a, i, s, n, 0, err);
 }
 
 int record_set_text_utf8(struct record *r, struct arena *a, int i, const char *s, size_t n,
-			 struct field_error *err)
+                         struct field_error *err)
 {
 	return set_text(r, a, i, s, n, 1, err);
 }
@@ -248,11 +251,11 @@ int record_from_json(struct record *r, struct arena *a, json_t *obj, struct fiel
 		int i = fields_find(r->type, key, strlen(key));
 		if (i < 0)
 			return field_fail(err, arena_strdup(a, key), "unknown_field",
-					  "%s is not a field of %s", key, r->type->name);
+			                  "%s is not a field of %s", key, r->type->name);
 		const struct field_spec *f = &r->type->fields[i];
 		if (f->flags & FF_READONLY)
 			return field_fail(err, f->name, "read_only", "%s is set by the server",
-					  f->name);
+			                  f->name);
 		r->present |= (uint64_t)1 << i;
 		r->warnings[i] = NULL;
 		if (json_is_null(val)) {
@@ -266,26 +269,26 @@ int record_from_json(struct record *r, struct arena *a, json_t *obj, struct fiel
 		case FT_BOOL:
 			if (!json_is_boolean(val))
 				return field_fail(err, f->name, "wrong_type",
-						  "%s must be true or false", f->name);
+				                  "%s must be true or false", f->name);
 			r->v[i] = json_is_true(val) ? "1" : "0";
 			continue;
 		case FT_INT:
 			if (!json_is_integer(val))
 				return field_fail(err, f->name, "wrong_type",
-						  "%s must be an integer", f->name);
+				                  "%s must be an integer", f->name);
 			n = (size_t)snprintf(num, sizeof num, "%lld",
-					     (long long)json_integer_value(val));
+			                     (long long)json_integer_value(val));
 			s = num;
 			break;
 		default:
 			if (!json_is_string(val))
 				return field_fail(err, f->name, "wrong_type", "%s must be a string",
-						  f->name);
+				                  f->name);
 			s = json_string_value(val);
 			n = json_string_length(val);
 			if (memchr(s, '\0', n))
 				return field_fail(err, f->name, "invalid",
-						  "%s contains a NUL character", f->name);
+				                  "%s contains a NUL character", f->name);
 			break;
 		}
 		const char *out;
@@ -304,11 +307,11 @@ int record_check(const struct record *r, int is_update, struct field_error *err)
 		int given = record_has(r, (int)i);
 		if (is_update) {
 			if (given && (f->flags & FF_IMMUTABLE))
-				return field_fail(err, f->name, "immutable",
-						  "%s cannot be changed", f->name);
+				return field_fail(err, f->name, "immutable", "%s cannot be changed",
+				                  f->name);
 			if (given && r->v[i] == NULL && (f->flags & (FF_REQUIRED | FF_NOT_NULL)))
-				return field_fail(err, f->name, "required",
-						  "%s cannot be cleared", f->name);
+				return field_fail(err, f->name, "required", "%s cannot be cleared",
+				                  f->name);
 		} else if ((f->flags & FF_REQUIRED) && (!given || r->v[i] == NULL)) {
 			return field_fail(err, f->name, "required", "%s is required", f->name);
 		}
@@ -424,7 +427,7 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 			break;
 		case FT_INT:
 			buf_printf(out, "\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld",
-				   (long long)f->min, (long long)f->max);
+			           (long long)f->min, (long long)f->max);
 			break;
 		case FT_DATE:
 			buf_puts(out, "\"type\":\"string\",\"format\":\"date\"");
@@ -455,9 +458,10 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 		buf_putc(out, '}');
 	}
 	if (mode == SCHEMA_OUTPUT)
-		buf_puts(out, ",\"warnings\":{\"type\":\"array\",\"description\":\"problems that did "
-			      "not stop the write\",\"items\":{\"type\":\"object\",\"properties\":{"
-			      "\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}}");
+		buf_puts(out,
+		         ",\"warnings\":{\"type\":\"array\",\"description\":\"problems that did "
+		         "not stop the write\",\"items\":{\"type\":\"object\",\"properties\":{"
+		         "\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}}");
 	buf_putc(out, '}');
 	if (mode == SCHEMA_PATCH) {
 		buf_putc(out, '}');

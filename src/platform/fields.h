@@ -17,13 +17,13 @@
 #define FIELDS_MAX 64 /* fields in one record type */
 
 enum field_type {
-	FT_TEXT,   /* UTF-8 text, no control characters but TAB (and LF/CR if FF_MULTILINE) */
-	FT_CODE,   /* printable ASCII without spaces, checked further by the validator */
-	FT_ENUM,   /* one of spec->choices */
-	FT_BOOL,   /* canonical "0" or "1"; CSV also accepts true/false/yes/no/是/否 */
-	FT_DATE,   /* a real calendar date as YYYY-MM-DD */
-	FT_INT,    /* decimal integer within [min, max] */
-	FT_STAMP,  /* server-set time, ISO 8601 UTC, never accepted as input */
+	FT_TEXT,  /* UTF-8 text, no control characters but TAB (and LF/CR if FF_MULTILINE) */
+	FT_CODE,  /* printable ASCII without spaces, checked further by the validator */
+	FT_ENUM,  /* one of spec->choices */
+	FT_BOOL,  /* canonical "0" or "1"; CSV also accepts true/false/yes/no/是/否 */
+	FT_DATE,  /* a real calendar date as YYYY-MM-DD */
+	FT_INT,   /* decimal integer within [min, max] */
+	FT_STAMP, /* server-set time, ISO 8601 UTC, never accepted as input */
 };
 
 enum field_flags {
@@ -37,39 +37,39 @@ enum field_flags {
 };
 
 struct field_error {
-	const char *field;   /* field name, or NULL for the whole record */
-	const char *code;    /* machine code: required, too_long, invalid, ... */
-	char message[200];   /* English explanation for the user */
+	const char *field; /* field name, or NULL for the whole record */
+	const char *code;  /* machine code: required, too_long, invalid, ... */
+	char message[200]; /* English explanation for the user */
 };
 
 struct field_spec;
 /* Extra check of a canonical value; returns 0 or -1 with *err filled. May set *warning to a
  * static string for a problem that does not reject the value. */
 typedef int (*field_validate_fn)(const struct field_spec *spec, const char *v, size_t n,
-				 struct field_error *err, const char **warning);
+                                 struct field_error *err, const char **warning);
 
 struct field_spec {
-	const char *name;	     /* JSON key and CSV column */
-	enum field_type type;	     /* how the value is parsed and stored */
-	int flags;		     /* enum field_flags */
-	int max_chars;		     /* FT_TEXT/FT_CODE: maximum length in code points */
-	int64_t min, max;	     /* FT_INT: inclusive range */
-	const char *const *choices;  /* FT_ENUM: NULL-terminated allowed values */
-	field_validate_fn validate;  /* optional extra check */
-	const char *description;     /* for the OpenAPI document */
+	const char *name;           /* JSON key and CSV column */
+	enum field_type type;       /* how the value is parsed and stored */
+	int flags;                  /* enum field_flags */
+	int max_chars;              /* FT_TEXT/FT_CODE: maximum length in code points */
+	int64_t min, max;           /* FT_INT: inclusive range */
+	const char *const *choices; /* FT_ENUM: NULL-terminated allowed values */
+	field_validate_fn validate; /* optional extra check */
+	const char *description;    /* for the OpenAPI document */
 };
 
 struct record_type {
-	const char *name;		  /* e.g. "enterprise" */
-	const struct field_spec *fields;  /* the fields, in storage order */
-	size_t nfields;			  /* count of fields */
+	const char *name;                /* e.g. "enterprise" */
+	const struct field_spec *fields; /* the fields, in storage order */
+	size_t nfields;                  /* count of fields */
 };
 
 /* A record's values as canonical text. A field is either absent, null or a value. */
 struct record {
-	const struct record_type *type;	  /* what the record is */
-	const char *v[FIELDS_MAX];	  /* value (NUL-terminated) or NULL */
-	uint64_t present;		  /* bit i: field i was given (value or null) */
+	const struct record_type *type;   /* what the record is */
+	const char *v[FIELDS_MAX];        /* value (NUL-terminated) or NULL */
+	uint64_t present;                 /* bit i: field i was given (value or null) */
 	const char *warnings[FIELDS_MAX]; /* per-field warning from a validator, or NULL */
 };
 
@@ -89,12 +89,12 @@ static inline int record_has(const struct record *r, int i)
  * field i, storing it in r. An empty cell means null. Returns 0 or -1 with *err set.
  */
 int record_set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
-		    struct field_error *err);
+                    struct field_error *err);
 
 /* The same, for s already known to be valid UTF-8 (a field of a file checked as a whole:
  * CSV separators are ASCII, so every field of valid UTF-8 text is valid UTF-8). */
 int record_set_text_utf8(struct record *r, struct arena *a, int i, const char *s, size_t n,
-			 struct field_error *err);
+                         struct field_error *err);
 
 /*
  * Fills r from a JSON object: every key must name a field that is not FF_READONLY, values
@@ -139,6 +139,6 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 
 /* Sets *err; returns -1 so callers can `return field_fail(...)`. */
 int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -29,28 +29,28 @@
 #include "fields.h"
 #include "router.h"
 
-#define HTTP_STREAM_BLOCK (64u * 1024) /* bytes handed to MHD per streaming call */
-#define HTTP_MAX_DB_CONNECTIONS 256    /* worker connections tracked for closing */
+#define HTTP_STREAM_BLOCK       (64u * 1024) /* bytes handed to MHD per streaming call */
+#define HTTP_MAX_DB_CONNECTIONS 256          /* worker connections tracked for closing */
 
 /* Per-connection state for one request. */
 struct http_ctx {
-	struct http_request req;    /* what the handler sees */
-	int status;		    /* status sent, for the log */
-	uint64_t bytes;		    /* body bytes sent, for the log */
-	int reject;		    /* an api_error + 1 decided before the body was read */
-	const char *reject_msg;	    /* its message */
-	int route_rc;		    /* router result: 0, or 404/405 */
+	struct http_request req; /* what the handler sees */
+	int status;              /* status sent, for the log */
+	uint64_t bytes;          /* body bytes sent, for the log */
+	int reject;              /* an api_error + 1 decided before the body was read */
+	const char *reject_msg;  /* its message */
+	int route_rc;            /* router result: 0, or 404/405 */
 };
 
 /* Wrapper handed to MHD for streamed responses. */
 struct http_stream {
 	int (*fn)(void *ctx, struct buf *out); /* the producer */
-	void (*free_fn)(void *ctx);	       /* frees ctx */
-	void *ctx;			       /* producer state */
-	struct buf pending;		       /* produced, not yet sent */
-	size_t off;			       /* bytes of pending already sent */
-	int done;			       /* producer said it is finished */
-	struct http_ctx *owner;		       /* for the byte count */
+	void (*free_fn)(void *ctx);            /* frees ctx */
+	void *ctx;                             /* producer state */
+	struct buf pending;                    /* produced, not yet sent */
+	size_t off;                            /* bytes of pending already sent */
+	int done;                              /* producer said it is finished */
+	struct http_ctx *owner;                /* for the byte count */
 };
 
 static const struct http_config *server_cfg;
@@ -66,11 +66,11 @@ static const struct {
 	enum api_error err;
 	int status;
 } ERROR_STATUS[] = {
-	{API_BAD_REQUEST, 400},	   {API_UNAUTHORIZED, 401},	    {API_FORBIDDEN, 403},
-	{API_NOT_FOUND, 404},	   {API_METHOD_NOT_ALLOWED, 405},   {API_NOT_ACCEPTABLE, 406},
-	{API_CONFLICT, 409},	   {API_PRECONDITION_FAILED, 412}, {API_TOO_LARGE, 413},
-	{API_UNSUPPORTED_MEDIA, 415}, {API_UNPROCESSABLE, 422},	    {API_TOO_MANY, 429},
-	{API_INTERNAL, 500},	   {API_UNAVAILABLE, 503},
+    {API_BAD_REQUEST, 400},       {API_UNAUTHORIZED, 401},        {API_FORBIDDEN, 403},
+    {API_NOT_FOUND, 404},         {API_METHOD_NOT_ALLOWED, 405},  {API_NOT_ACCEPTABLE, 406},
+    {API_CONFLICT, 409},          {API_PRECONDITION_FAILED, 412}, {API_TOO_LARGE, 413},
+    {API_UNSUPPORTED_MEDIA, 415}, {API_UNPROCESSABLE, 422},       {API_TOO_MANY, 429},
+    {API_INTERNAL, 500},          {API_UNAVAILABLE, 503},
 };
 
 static int error_status(enum api_error err)
@@ -89,7 +89,7 @@ static uint64_t now_ns(void)
 }
 
 int http_error(struct http_response *res, enum api_error err, const char *code, const char *field,
-	       const char *fmt, ...)
+               const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -168,7 +168,7 @@ json_t *http_body_json(struct http_request *req, struct http_response *res)
 	const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (ct && strncasecmp(ct, "application/json", 16) != 0) {
 		http_error(res, API_UNSUPPORTED_MEDIA, "unsupported_media_type", NULL,
-			   "the body must be application/json");
+		           "the body must be application/json");
 		return NULL;
 	}
 	if (req->body.len == 0) {
@@ -177,7 +177,7 @@ json_t *http_body_json(struct http_request *req, struct http_response *res)
 	}
 	if (json_depth(req->body.data, req->body.len) > HTTP_JSON_MAX_DEPTH) {
 		http_error(res, API_BAD_REQUEST, "too_deep", NULL,
-			   "the body nests deeper than %d levels", HTTP_JSON_MAX_DEPTH);
+		           "the body nests deeper than %d levels", HTTP_JSON_MAX_DEPTH);
 		return NULL;
 	}
 	json_error_t jerr;
@@ -193,8 +193,8 @@ json_t *http_body_json(struct http_request *req, struct http_response *res)
 				field = arena_strndup(&req->arena, start, (size_t)(end - start));
 		}
 		http_error(res, API_BAD_REQUEST, dup ? "duplicate_key" : "invalid_json", field,
-			   "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
-			   jerr.line, jerr.column);
+		           "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+		           jerr.line, jerr.column);
 		return NULL;
 	}
 	return v;
@@ -225,7 +225,7 @@ static void add_common_headers(struct MHD_Response *r, struct http_ctx *x)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'self'; frame-ancestors 'none'");
+	                        "default-src 'self'; frame-ancestors 'none'");
 }
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
@@ -262,7 +262,7 @@ static void stream_free(void *cls)
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *x,
-				     struct http_response *res, int close_after)
+                                     struct http_response *res, int close_after)
 {
 	struct MHD_Response *r;
 	if (res->stream) {
@@ -272,7 +272,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		s->ctx = res->stream_ctx;
 		s->owner = x;
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_STREAM_BLOCK,
-						      stream_reader, s, stream_free);
+		                                      stream_reader, s, stream_free);
 	} else {
 		size_t len;
 		char *body = buf_steal(&res->body, &len);
@@ -305,13 +305,13 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 
 /* Counts Content-Length headers and notes whether they disagree. */
 struct cl_count {
-	int n;		  /* how many */
-	int conflict;	  /* values differ */
+	int n;             /* how many */
+	int conflict;      /* values differ */
 	const char *first; /* first value */
 };
 
 static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
+                                const char *value)
 {
 	struct cl_count *cc = cls;
 	(void)kind;
@@ -341,29 +341,29 @@ static void make_request_id(struct http_ctx *x, struct MHD_Connection *c)
 	}
 	uint64_t k = __atomic_add_fetch(&rid_counter, 1, __ATOMIC_RELAXED);
 	snprintf(x->req.request_id, sizeof x->req.request_id, "%08x%010llx", rid_prefix,
-		 (unsigned long long)k);
+	         (unsigned long long)k);
 }
 
 static void client_address(struct http_ctx *x, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	x->req.client_addr[0] = '\0';
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			  x->req.client_addr, sizeof x->req.client_addr);
+		          x->req.client_addr, sizeof x->req.client_addr);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  x->req.client_addr, sizeof x->req.client_addr);
+		          x->req.client_addr, sizeof x->req.client_addr);
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const char *url,
-				      const char *method, const char *version,
-				      const char *upload_data, size_t *upload_data_size,
-				      void **con_cls)
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -379,8 +379,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		make_request_id(x, c);
 		client_address(x, c);
 		const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-		x->route_rc = router_match(m, x->req.path, &x->req.route, x->req.params,
-					   &x->req.arena);
+		x->route_rc =
+		    router_match(m, x->req.path, &x->req.route, x->req.params, &x->req.arena);
 		struct cl_count cc = {0};
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cc);
 		if (cc.conflict) {
@@ -388,7 +388,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 			x->reject_msg = "conflicting Content-Length headers";
 		} else if (cc.first && x->route_rc == 0) {
 			size_t limit = x->req.route->body_limit ? x->req.route->body_limit
-								 : HTTP_BODY_LIMIT_DEFAULT;
+			                                        : HTTP_BODY_LIMIT_DEFAULT;
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(cc.first, &end, 10);
@@ -396,23 +396,23 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 				/* Answer at once: the body is never read. */
 				struct http_response res = {0};
 				http_error(&res, API_TOO_LARGE, "too_large", NULL,
-					   "the body is larger than the %zu bytes allowed here",
-					   limit);
+				           "the body is larger than the %zu bytes allowed here",
+				           limit);
 				return send_response(c, x, &res, 1);
 			}
 		}
 		if (x->reject) {
 			struct http_response res = {0};
 			http_error(&res, (enum api_error)(x->reject - 1), "bad_request", NULL, "%s",
-				   x->reject_msg);
+			           x->reject_msg);
 			return send_response(c, x, &res, 1);
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
 		size_t limit = (x->route_rc == 0 && x->req.route->body_limit)
-				       ? x->req.route->body_limit
-				       : HTTP_BODY_LIMIT_DEFAULT;
+		                   ? x->req.route->body_limit
+		                   : HTTP_BODY_LIMIT_DEFAULT;
 		if (!x->reject && x->req.body.len + *upload_data_size > limit) {
 			x->reject = API_TOO_LARGE + 1;
 			buf_free(&x->req.body);
@@ -428,32 +428,33 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	int close_after = 0;
 	if (x->reject == API_TOO_LARGE + 1) {
 		http_error(&res, API_TOO_LARGE, "too_large", NULL,
-			   "the body is larger than the bytes allowed here");
+		           "the body is larger than the bytes allowed here");
 		close_after = 1;
 	} else if (x->route_rc == 404) {
 		http_error(&res, API_NOT_FOUND, "not_found", NULL, "no such resource: %s",
-			   x->req.path);
+		           x->req.path);
 	} else if (x->route_rc == 405) {
 		struct buf allow = {0};
 		router_allowed(x->req.path, &allow);
 		http_error(&res, API_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
-			   "%s is not allowed on %s (allowed: %s)", method, x->req.path, allow.data);
+		           "%s is not allowed on %s (allowed: %s)", method, x->req.path,
+		           allow.data);
 		res.allow = arena_strdup(&x->req.arena, allow.data);
 		buf_free(&allow);
 	} else if ((x->req.db = worker_db()) == NULL) {
 		http_error(&res, API_UNAVAILABLE, "database_unavailable", NULL,
-			   "the database cannot be opened");
+		           "the database cannot be opened");
 	} else if (api_authenticate(&x->req, &res) != 0) {
 		/* res holds the 401, 403 or 429 */
 	} else if (x->req.route->handler(&x->req, &res) != 0) {
 		http_error(&res, API_INTERNAL, "internal", NULL,
-			   "an internal error occurred (request %s)", x->req.request_id);
+		           "an internal error occurred (request %s)", x->req.request_id);
 	}
 	return send_response(c, x, &res, close_after);
 }
 
 static void request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			      enum MHD_RequestTerminationCode toe)
+                              enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)c;
@@ -468,15 +469,16 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 		gmtime_r(&ts.tv_sec, &tm);
 		char line[1024];
 		unsigned long long us = (now_ns() - x->req.start_ns) / 1000;
-		int n = snprintf(line, sizeof line,
-				 "%04d-%02d-%02dT%02d:%02d:%02dZ rid=%s %s %s %.300s %d %llu %lluus%s\n",
-				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-				 tm.tm_min, tm.tm_sec, x->req.request_id, x->req.client_addr,
-				 x->req.method, x->req.path, x->status,
-				 (unsigned long long)x->bytes, us,
-				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+		int n = snprintf(
+		    line, sizeof line,
+		    "%04d-%02d-%02dT%02d:%02d:%02dZ rid=%s %s %s %.300s %d %llu %lluus%s\n",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    x->req.request_id, x->req.client_addr, x->req.method, x->req.path, x->status,
+		    (unsigned long long)x->bytes, us,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 		if (n > 0)
-			(void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+			(void)!write(2, line,
+			             (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 	buf_free(&x->req.body);
 	arena_free(&x->req.arena);
@@ -520,23 +522,22 @@ int http_serve(const struct http_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, access_handler, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)cfg->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)HTTP_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)HTTP_CONNECTION_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED, request_completed,
-		NULL, MHD_OPTION_END);
+	    flags, (uint16_t)cfg->port, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "jinzhi: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->port,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di ? di->port : cfg->port;
 	fprintf(stderr, "jinzhi: listening on %s%s%s:%d with %d threads\n",
-		strchr(cfg->listen_host, ':') ? "[" : "", cfg->listen_host,
-		strchr(cfg->listen_host, ':') ? "]" : "", port, cfg->threads);
+	        strchr(cfg->listen_host, ':') ? "[" : "", cfg->listen_host,
+	        strchr(cfg->listen_host, ':') ? "]" : "", port, cfg->threads);
 
 	int sig = 0;
 	sigwait(&sigs, &sig);
@@ -559,6 +560,6 @@ int http_serve(const struct http_config *cfg)
 	return 0;
 bad_addr:
 	fprintf(stderr, "jinzhi: listen address %s is not a numeric IP address\n",
-		cfg->listen_host);
+	        cfg->listen_host);
 	return -1;
 }

@@ -143,8 +143,8 @@ char *buf_steal(struct buf *b, size_t *len)
 
 struct arena_block {
 	struct arena_block *next; /* older block */
-	size_t used;		  /* bytes handed out */
-	size_t cap;		  /* bytes in data */
+	size_t used;              /* bytes handed out */
+	size_t cap;               /* bytes in data */
 	_Alignas(16) unsigned char data[];
 };
 

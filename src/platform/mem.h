@@ -18,9 +18,9 @@ char *xstrndup(const char *s, size_t n);
 
 /* A growable byte buffer. The bytes are always NUL-terminated (not counted in len). */
 struct buf {
-	char *data;	/* owned; NULL until the first append */
-	size_t len;	/* bytes used, excluding the trailing NUL */
-	size_t cap;	/* bytes allocated */
+	char *data; /* owned; NULL until the first append */
+	size_t len; /* bytes used, excluding the trailing NUL */
+	size_t cap; /* bytes allocated */
 };
 
 void buf_reserve(struct buf *b, size_t extra);

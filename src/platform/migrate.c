@@ -28,7 +28,7 @@ static int cmp_path(const void *a, const void *b)
 static int applied(struct db *db, const char *module, int version)
 {
 	struct db_stmt *st =
-		db_prepare(db, "SELECT 1 FROM schema_migration WHERE module = ? AND version = ?");
+	    db_prepare(db, "SELECT 1 FROM schema_migration WHERE module = ? AND version = ?");
 	db_bind_cstr(st, 1, module);
 	db_bind_int64(st, 2, version);
 	int rc = db_step(st);
@@ -62,8 +62,8 @@ static int apply_module(struct db *db, const struct migrate_module *m, int verbo
 			return -1;
 		}
 		struct db_stmt *st = db_prepare(
-			db, "INSERT INTO schema_migration (module, version, name, applied_at) "
-			    "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+		    db, "INSERT INTO schema_migration (module, version, name, applied_at) "
+		        "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
 		db_bind_cstr(st, 1, m->name);
 		db_bind_int64(st, 2, version);
 		db_bind_cstr(st, 3, base);
@@ -82,8 +82,8 @@ static int apply_module(struct db *db, const struct migrate_module *m, int verbo
 int migrate_run(struct db *db, int64_t deployment, int verbose)
 {
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
-			"module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
-			"applied_at TEXT NOT NULL, PRIMARY KEY (module, version))") != 0)
+	                "module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+	                "applied_at TEXT NOT NULL, PRIMARY KEY (module, version))") != 0)
 		return -1;
 	for (const struct migrate_module *m = MIGRATE_MODULES; m->name; m++) {
 		if (apply_module(db, m, verbose) != 0)
@@ -98,15 +98,16 @@ int migrate_run(struct db *db, int64_t deployment, int verbose)
 		int64_t have = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 		db_reset(st);
 		if (rc == DB_DONE) {
-			st = db_prepare(db, "INSERT INTO id_sequence (deployment, next_local) VALUES (?, 1)");
+			st = db_prepare(
+			    db, "INSERT INTO id_sequence (deployment, next_local) VALUES (?, 1)");
 			db_bind_int64(st, 1, deployment ? deployment : MIGRATE_DEFAULT_DEPLOYMENT);
 			rc = db_step(st);
 			db_reset(st);
 		} else if (rc == DB_ROW && deployment != 0 && have != deployment) {
 			fprintf(stderr,
-				"jinzhi: this database belongs to deployment %lld, not %lld; "
-				"ids cannot change meaning\n",
-				(long long)have, (long long)deployment);
+			        "jinzhi: this database belongs to deployment %lld, not %lld; "
+			        "ids cannot change meaning\n",
+			        (long long)have, (long long)deployment);
 			db_rollback(db);
 			return -1;
 		}

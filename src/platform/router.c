@@ -10,7 +10,7 @@
 
 /* Matches one pattern against path; fills params. Returns 1 on a match. */
 static int pattern_match(const char *pat, const char *path, const char **params,
-			 struct arena *arena)
+                         struct arena *arena)
 {
 	int np = 0;
 	while (*pat && *path) {
@@ -37,7 +37,7 @@ static int pattern_match(const char *pat, const char *path, const char **params,
 }
 
 int router_match(const char *method, const char *path, const struct route **route,
-		 const char **params, struct arena *arena)
+                 const char **params, struct arena *arena)
 {
 	int path_seen = 0;
 	for (const struct route_table *const *t = HTTP_ROUTE_TABLES; *t; t++)
@@ -107,21 +107,24 @@ static void write_operation(struct buf *out, const struct route *r)
 	buf_putc(out, ']');
 	if (r->request_schema) {
 		if (r->flags & ROUTE_RAW_BODY)
-			buf_printf(out, ",\"requestBody\":{\"required\":true,\"content\":{\"text/csv\":"
-					"{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}}}");
+			buf_printf(out,
+			           ",\"requestBody\":{\"required\":true,\"content\":{\"text/csv\":"
+			           "{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}}}");
 		else
-			buf_printf(out, ",\"requestBody\":{\"required\":true,\"content\":{"
-					"\"application/json\":{\"schema\":{\"$ref\":"
-					"\"#/components/schemas/%s\"}}}}",
-				   r->request_schema);
+			buf_printf(out,
+			           ",\"requestBody\":{\"required\":true,\"content\":{"
+			           "\"application/json\":{\"schema\":{\"$ref\":"
+			           "\"#/components/schemas/%s\"}}}}",
+			           r->request_schema);
 	}
 	buf_printf(out, ",\"responses\":{\"%d\":{\"description\":\"success\"", r->ok_status);
 	if (r->response_schema)
-		buf_printf(out, ",\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
-				"\"#/components/schemas/%s\"}}}",
-			   r->response_schema);
+		buf_printf(out,
+		           ",\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+		           "\"#/components/schemas/%s\"}}}",
+		           r->response_schema);
 	buf_puts(out, "},\"default\":{\"description\":\"error\",\"content\":{\"application/json\":"
-		      "{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}");
+	              "{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}");
 	if (r->flags & ROUTE_PUBLIC)
 		buf_puts(out, ",\"security\":[]");
 	if (r->permission)
@@ -131,19 +134,21 @@ static void write_operation(struct buf *out, const struct route *r)
 
 void router_write_openapi(struct buf *out)
 {
-	buf_puts(out, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Jinzhi API\",\"version\":\"" JZ_VERSION
-		      "\",\"description\":\"Information system for quality and technical "
-		      "supervision bureaus. Errors are {error:{code,message,field}}; lists use "
-		      "cursor pagination (limit, cursor -> next_cursor).\"},"
-		      "\"servers\":[{\"url\":\"/\"}],"
-		      "\"security\":[{\"bearerAuth\":[]},{\"cookieAuth\":[]}],\"paths\":{");
+	buf_puts(
+	    out,
+	    "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Jinzhi API\",\"version\":\"" JZ_VERSION
+	    "\",\"description\":\"Information system for quality and technical "
+	    "supervision bureaus. Errors are {error:{code,message,field}}; lists use "
+	    "cursor pagination (limit, cursor -> next_cursor).\"},"
+	    "\"servers\":[{\"url\":\"/\"}],"
+	    "\"security\":[{\"bearerAuth\":[]},{\"cookieAuth\":[]}],\"paths\":{");
 	/* Group operations by path: a path appears once with all its methods. */
 	int first_path = 1;
 	for (const struct route_table *const *t = HTTP_ROUTE_TABLES; *t; t++)
 		for (const struct route *r = (*t)->routes; r->method; r++) {
 			int seen = 0;
-			for (const struct route_table *const *t2 = HTTP_ROUTE_TABLES;
-			     *t2 && !seen; t2++)
+			for (const struct route_table *const *t2 = HTTP_ROUTE_TABLES; *t2 && !seen;
+			     t2++)
 				for (const struct route *r2 = (*t2)->routes; r2 != r && r2->method;
 				     r2++)
 					if (strcmp(r2->pattern, r->pattern) == 0) {
@@ -171,10 +176,10 @@ void router_write_openapi(struct buf *out)
 			buf_putc(out, '}');
 		}
 	buf_puts(out, "},\"components\":{\"securitySchemes\":{\"bearerAuth\":{\"type\":\"http\","
-		      "\"scheme\":\"bearer\",\"description\":\"an API token (jzt_...)\"},"
-		      "\"cookieAuth\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":"
-		      "\"jz_session\",\"description\":\"console session; writes also need the "
-		      "X-CSRF-Token header given at sign-in\"}},\"schemas\":{");
+	              "\"scheme\":\"bearer\",\"description\":\"an API token (jzt_...)\"},"
+	              "\"cookieAuth\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":"
+	              "\"jz_session\",\"description\":\"console session; writes also need the "
+	              "X-CSRF-Token header given at sign-in\"}},\"schemas\":{");
 	schemas_write(out);
 	buf_puts(out, "}}}");
 }

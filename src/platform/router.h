@@ -13,7 +13,7 @@
  * but none with this method.
  */
 int router_match(const char *method, const char *path, const struct route **route,
-		 const char **params, struct arena *arena);
+                 const char **params, struct arena *arena);
 
 /* Appends the methods served on path ("GET, PATCH") to out, for a 405's Allow header. */
 void router_allowed(const char *path, struct buf *out);

@@ -51,6 +51,6 @@ const char *text_encoding_name(enum text_encoding e);
  * -1 and sets *bad_at to the byte offset (in s) of the first undecodable byte.
  */
 int text_to_utf8(const char *s, size_t n, enum text_encoding enc, struct buf *scratch,
-		 const char **text, size_t *text_len, enum text_encoding *used, size_t *bad_at);
+                 const char **text, size_t *text_len, enum text_encoding *used, size_t *bad_at);
 
 #endif

@@ -29,28 +29,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                                  \
 	} while (0)
 
-#define NPARAMS 8
+#define NPARAMS   8
 #define SEED_ROWS 24 /* enterprises in the registry the lists run on */
 
 static const char *const PARAM_NAMES[NPARAMS] = {"region", "industry", "status", "size",
-						 "q",	   "sort",     "limit",	 "cursor"};
+                                                 "q",      "sort",     "limit",  "cursor"};
 
 static const struct actor ALL = {.name = "fuzz:all", .all_regions = 1};
 static const struct actor SHIGATSE = {
-	.name = "fuzz:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
+    .name = "fuzz:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
 
 static struct db *db; /* the registry, created once per process */
 
 static void seed(void)
 {
-	static const char *const regions[] = {"540102", "540103", "540202", "540221", "542523",
-					      "540302"};
-	static const char *const names[] = {"拉萨净水", "Lhasa Water", "100% Pure_Water",
-					    "日喀则青稞", "阿里盐业", "拉萨净水"};
+	static const char *const regions[] = {"540102", "540103", "540202",
+	                                      "540221", "542523", "540302"};
+	static const char *const names[] = {"拉萨净水",   "Lhasa Water", "100% Pure_Water",
+	                                    "日喀则青稞", "阿里盐业",    "拉萨净水"};
 	static const char *const industries[] = {"C", "D", "G", "C"};
 	static const char *const sizes[] = {"micro", "small", "medium", "large"};
 	static const char *const statuses[] = {"active", "suspended", "active", "revoked",
-					       "deregistered"};
+	                                       "deregistered"};
 	struct arena a = {0};
 	for (unsigned i = 0; i < SEED_ROWS; i++) {
 		char code[19];
@@ -62,18 +62,18 @@ static void seed(void)
 		record_init(&r, &ENTERPRISE_TYPE);
 		struct field_error err;
 		const char *values[][2] = {
-			{"credit_code", code},
-			{"name", names[i % 6]},
-			{"region_code", regions[i % 6]},
-			{"industry", industries[i % 4]},
-			{"size", sizes[i % 4]},
-			{"status", statuses[i % 5]},
-			{"name_bo", i % 3 ? "" : "ལྷ་ས་ཆུ་གཙང་།"},
+		    {"credit_code", code},
+		    {"name", names[i % 6]},
+		    {"region_code", regions[i % 6]},
+		    {"industry", industries[i % 4]},
+		    {"size", sizes[i % 4]},
+		    {"status", statuses[i % 5]},
+		    {"name_bo", i % 3 ? "" : "ལྷ་ས་ཆུ་གཙང་།"},
 		};
 		for (size_t k = 0; k < sizeof values / sizeof values[0]; k++) {
 			int f = fields_find(&ENTERPRISE_TYPE, values[k][0], strlen(values[k][0]));
 			CHECK(record_set_text(&r, &a, f, values[k][1], strlen(values[k][1]),
-					      &err) == 0);
+			                      &err) == 0);
 		}
 		struct record out;
 		CHECK(registry_create(db, &ALL, &r, &a, &out, &err) == REG_OK);
@@ -166,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct field_error err;
 	memset(&err, 0, sizeof err);
 	int rc = registry_filter_parse(&f, &a, param[0], param[1], param[2], param[3], param[4],
-				       param[5], param[6], param[7], &err);
+	                               param[5], param[6], param[7], &err);
 	if (rc != REG_OK) {
 		CHECK(rc == REG_INVALID);
 		CHECK(err.field != NULL && err.code != NULL && err.message[0] != '\0');

@@ -33,11 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct actor ALL = {.name = "fuzz:all", .all_regions = 1};
 static const struct actor SHIGATSE = {
-	.name = "fuzz:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
+    .name = "fuzz:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
 
-static struct db *db;	      /* created once per process */
-static int64_t base_rows;     /* enterprises in it */
-static int64_t base_audit;    /* audit entries in it */
+static struct db *db;      /* created once per process */
+static int64_t base_rows;  /* enterprises in it */
+static int64_t base_audit; /* audit entries in it */
 
 static int64_t count(const char *sql)
 {
@@ -68,13 +68,13 @@ static void seed(void)
 		record_init(&r, &ENTERPRISE_TYPE);
 		struct field_error err;
 		const char *values[][2] = {{"credit_code", code},
-					   {"name", "种子企业"},
-					   {"region_code", regions[i - 1]},
-					   {"industry", "C"}};
+		                           {"name", "种子企业"},
+		                           {"region_code", regions[i - 1]},
+		                           {"industry", "C"}};
 		for (size_t k = 0; k < 4; k++) {
 			int f = fields_find(&ENTERPRISE_TYPE, values[k][0], strlen(values[k][0]));
 			CHECK(record_set_text(&r, &a, f, values[k][1], strlen(values[k][1]),
-					      &err) == 0);
+			                      &err) == 0);
 		}
 		CHECK(registry_create(db, &ALL, &r, &a, &out, &err) == REG_OK);
 	}
@@ -111,9 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	setup_once();
 	struct registry_import_options opt = {
-		.mode = (size & 1) ? REG_IMPORT_ALL_OR_NOTHING : REG_IMPORT_SKIP_BAD,
-		.dry_run = 1,
-		.encoding = TEXT_ENC_AUTO,
+	    .mode = (size & 1) ? REG_IMPORT_ALL_OR_NOTHING : REG_IMPORT_SKIP_BAD,
+	    .dry_run = 1,
+	    .encoding = TEXT_ENC_AUTO,
 	};
 	const struct actor *who = (size & 2) ? &SHIGATSE : &ALL;
 	struct arena a = {0};
@@ -128,11 +128,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(rep.created + rep.updated + rep.unchanged + rep.rejected == 0);
 	} else {
 		if (rep.rows != rep.created + rep.updated + rep.unchanged + rep.rejected) {
-			fprintf(stderr,
-				"fuzz_import: rows %zu != created %zu + updated %zu + unchanged %zu "
-				"+ rejected %zu (mode %s)\n",
-				rep.rows, rep.created, rep.updated, rep.unchanged, rep.rejected,
-				opt.mode == REG_IMPORT_SKIP_BAD ? "skip" : "all_or_nothing");
+			fprintf(
+			    stderr,
+			    "fuzz_import: rows %zu != created %zu + updated %zu + unchanged %zu "
+			    "+ rejected %zu (mode %s)\n",
+			    rep.rows, rep.created, rep.updated, rep.unchanged, rep.rejected,
+			    opt.mode == REG_IMPORT_SKIP_BAD ? "skip" : "all_or_nothing");
 			abort();
 		}
 		/* Every rejected row is listed (while the list has room). */

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_error_t jerr;
 	json_t *in = json_loadb((const char *)data, size,
-			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	                        JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	if (in == NULL)
 		return 0;
 	struct arena a = {0};
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *back = json_loadb(out.data, out.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (back == NULL) {
 		fprintf(stderr, "fuzz_record_json: output is not JSON (%s): %s\n", jerr.text,
-			out.data);
+		        out.data);
 		abort();
 	}
 	CHECK(json_is_object(back));
@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&err, 0, sizeof err);
 	if (record_from_json(&again, &a, back, &err) != 0) {
 		fprintf(stderr, "fuzz_record_json: own output rejected: %s %s: %s\n",
-			err.field ? err.field : "-", err.code, err.message);
+		        err.field ? err.field : "-", err.code, err.message);
 		abort();
 	}
 	for (size_t i = 0; i < ENTERPRISE_TYPE.nfields; i++) {

@@ -36,13 +36,13 @@
 
 static const struct actor ROOT = {.name = "test:root", .all_regions = 1};
 static const struct actor SHIGATSE_ONLY = {
-	.name = "test:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
+    .name = "test:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
 
 struct fx {
-	char dir[64];	 /* temporary directory */
-	char path[128];	 /* database file in it */
-	struct db *db;	 /* connection */
-	struct arena a;	 /* scratch for the test */
+	char dir[64];   /* temporary directory */
+	char path[128]; /* database file in it */
+	struct db *db;  /* connection */
+	struct arena a; /* scratch for the test */
 };
 
 /* The region tree is process-wide: loaded once; acc_init once per process. */
@@ -126,8 +126,8 @@ static int64_t query_int(struct fx *x, const char *sql)
 static int64_t count_audit(struct fx *x, const char *action, const char *key, const char *outcome)
 {
 	struct db_stmt *st = db_prepare_once(
-		x->db, "SELECT count(*) FROM audit_log WHERE action = ? AND entity_key = ? AND "
-		       "outcome = ?");
+	    x->db, "SELECT count(*) FROM audit_log WHERE action = ? AND entity_key = ? AND "
+	           "outcome = ?");
 	db_bind_cstr(st, 1, action);
 	db_bind_cstr(st, 2, key);
 	db_bind_cstr(st, 3, outcome);
@@ -149,8 +149,8 @@ static void assert_audit_intact(struct fx *x)
 /* Creates an account; roles is a NULL-terminated list. Returns acc_account_create's result
  * with the reason in *why (may be NULL). */
 static int make_account(struct fx *x, const struct actor *who, const char *login, const char *unit,
-			const char *credit_code, const char *password, int must_change,
-			const char **why, ...)
+                        const char *credit_code, const char *password, int must_change,
+                        const char **why, ...)
 {
 	struct acc_account_spec spec;
 	memset(&spec, 0, sizeof spec);
@@ -178,13 +178,13 @@ static int make_account(struct fx *x, const struct actor *who, const char *login
 	do {                                                                                       \
 		const char *why_ = NULL;                                                           \
 		int rc_ = make_account(x, &ROOT, login, unit, credit, GOOD_PASSWORD, 0, &why_,     \
-				       __VA_ARGS__, (const char *)NULL);                           \
+		                       __VA_ARGS__, (const char *)NULL);                           \
 		if (rc_ != ACC_OK)                                                                 \
 			fail_msg("creating %s: rc %d: %s", login, rc_, why_ ? why_ : "");          \
 	} while (0)
 
 static int do_login(struct fx *x, const char *login, const char *password, const char *addr,
-		    struct acc_login_result *out)
+                    struct acc_login_result *out)
 {
 	return acc_login(x->db, login, password, addr, "req-test", out);
 }
@@ -213,9 +213,9 @@ static void register_enterprise(struct fx *x, const char *code, const char *regi
 	struct record r, out;
 	record_init(&r, &ENTERPRISE_TYPE);
 	const char *pairs[][2] = {{"credit_code", code},
-				  {"name", "测试企业"},
-				  {"region_code", region},
-				  {"industry", "C"}};
+	                          {"name", "测试企业"},
+	                          {"region_code", region},
+	                          {"industry", "C"}};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		struct field_error err;
 		int f = fields_find(&ENTERPRISE_TYPE, pairs[i][0], strlen(pairs[i][0]));
@@ -232,7 +232,7 @@ static void register_enterprise(struct fx *x, const char *code, const char *regi
 
 /* Issues a token for login with the given scopes (NULL-terminated). */
 static int make_token(struct fx *x, const char *login, int days, const char **token, int64_t *id,
-		      const char **why, ...)
+                      const char **why, ...)
 {
 	const char *scopes[ACC_NMODULES * ACC_NACTIONS];
 	int n = 0;
@@ -245,7 +245,7 @@ static int make_token(struct fx *x, const char *login, int days, const char **to
 	const char *w = NULL;
 	*token = NULL;
 	int rc = acc_token_create(x->db, &ROOT, login, "unit test", scopes, n, days, &x->a, token,
-				  id, &w);
+	                          id, &w);
 	if (why)
 		*why = w;
 	return rc;
@@ -271,14 +271,14 @@ static void expect_password(const char *login, const char *pw, int ok, const cha
 			fail_msg("password \"%s\" refused without a reason", pw);
 		if (why_part && strstr(why, why_part) == NULL)
 			fail_msg("password \"%s\": reason \"%s\" does not mention \"%s\"", pw, why,
-				 why_part);
+			         why_part);
 	}
 }
 
 static void test_password_length_in_characters(void **state)
 {
 	(void)state;
-	expect_password("zhaxi", "Abcdefgh1!", 1, NULL);     /* 10 ASCII */
+	expect_password("zhaxi", "Abcdefgh1!", 1, NULL); /* 10 ASCII */
 	expect_password("zhaxi", "Abcdefg1!", 0, "10 characters");
 	/* Chinese: 10 characters (28 bytes) pass, 9 characters (25 bytes) do not. */
 	expect_password("zhaxi", "质量Ab1质量监督局", 1, NULL);
@@ -292,13 +292,13 @@ static void test_password_length_in_characters(void **state)
 static void test_password_classes_and_passphrase(void **state)
 {
 	(void)state;
-	expect_password("zhaxi", "abcdefghij", 0, "three of");	 /* one class */
-	expect_password("zhaxi", "abcdefgh12", 0, "three of");	 /* two classes */
-	expect_password("zhaxi", "ABCDEFGH1!", 1, NULL);	 /* upper, digit, other */
-	expect_password("zhaxi", "abcdefgH12", 1, NULL);	 /* lower, upper, digit */
-	expect_password("zhaxi", "abcdefgh1!", 1, NULL);	 /* lower, digit, other */
+	expect_password("zhaxi", "abcdefghij", 0, "three of");      /* one class */
+	expect_password("zhaxi", "abcdefgh12", 0, "three of");      /* two classes */
+	expect_password("zhaxi", "ABCDEFGH1!", 1, NULL);            /* upper, digit, other */
+	expect_password("zhaxi", "abcdefgH12", 1, NULL);            /* lower, upper, digit */
+	expect_password("zhaxi", "abcdefgh1!", 1, NULL);            /* lower, digit, other */
 	expect_password("zhaxi", "abcdefghijklmno", 0, "three of"); /* 15: not a passphrase */
-	expect_password("zhaxi", "abcdefghijklmnop", 1, NULL);	    /* 16: a passphrase */
+	expect_password("zhaxi", "abcdefghijklmnop", 1, NULL);      /* 16: a passphrase */
 	expect_password("zhaxi", "correct horse battery", 1, NULL);
 	/* 16 Chinese characters are a passphrase; 15 are not (one class only). */
 	expect_password("zhaxi", "雪域高原质量监督检验检测技术中心", 1, NULL);
@@ -332,9 +332,9 @@ static void test_password_bytes(void **state)
 	expect_password("zhaxi", "Abcdefgh1\x7f!", 0, "control");
 	expect_password("zhaxi", "Abcdefgh1\x1b!", 0, "control");
 	expect_password("zhaxi", "Abcdefgh1\xff!", 0, "UTF-8");
-	expect_password("zhaxi", "Abcdefgh1\xc0\xaf!", 0, "UTF-8");	     /* overlong '/' */
-	expect_password("zhaxi", "Abcdefgh1\xe4\xb8", 0, "UTF-8");	     /* truncated */
-	expect_password("zhaxi", "Abcdefgh1\xed\xa0\x80!", 0, "UTF-8");     /* surrogate */
+	expect_password("zhaxi", "Abcdefgh1\xc0\xaf!", 0, "UTF-8");     /* overlong '/' */
+	expect_password("zhaxi", "Abcdefgh1\xe4\xb8", 0, "UTF-8");      /* truncated */
+	expect_password("zhaxi", "Abcdefgh1\xed\xa0\x80!", 0, "UTF-8"); /* surrogate */
 	char pw[200];
 	/* 128 bytes pass, 129 do not. */
 	for (int i = 0; i < 128; i++)
@@ -392,7 +392,7 @@ static void test_login_success_and_failure(void **state)
 	assert_int_equal(r.p.via_token, 0);
 	/* The table holds the token's hash, never the token. */
 	struct db_stmt *st = db_prepare_once(x->db, "SELECT count(*) FROM session WHERE "
-						    "token_hash = ?");
+	                                            "token_hash = ?");
 	db_bind_cstr(st, 1, r.token);
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int64(st, 0), 0);
@@ -407,10 +407,10 @@ static void test_login_success_and_failure(void **state)
 
 	struct acc_login_result bad;
 	assert_int_equal(do_login(x, "login.ok", "Qomolangma-8849", fresh_addr(x), &bad),
-			 ACC_DENIED);
+	                 ACC_DENIED);
 	assert_int_equal(bad.token[0], '\0');
 	assert_int_equal(do_login(x, "no.such.login", GOOD_PASSWORD, fresh_addr(x), &bad),
-			 ACC_DENIED);
+	                 ACC_DENIED);
 	assert_int_equal(do_login(x, "login.ok", "", fresh_addr(x), &bad), ACC_DENIED);
 
 	assert_int_equal(count_audit(x, "auth.login", "login.ok", "ok"), 2);
@@ -428,7 +428,7 @@ static void test_lockout_after_failures(void **state)
 	struct acc_login_result r;
 	for (int i = 0; i < ACC_LOCK_FAILURES; i++)
 		assert_int_equal(do_login(x, "lock.me", "Wrong-pass-1", fresh_addr(x), &r),
-				 ACC_DENIED);
+		                 ACC_DENIED);
 	int64_t before = (int64_t)time(NULL);
 	/* Locked: even the right password, from another address, is refused. */
 	assert_int_equal(do_login(x, "lock.me", GOOD_PASSWORD, fresh_addr(x), &r), ACC_LOCKED);
@@ -448,7 +448,7 @@ static void test_lockout_unknown_login_same_answer(void **state)
 	struct acc_login_result r;
 	for (int i = 0; i < ACC_LOCK_FAILURES; i++)
 		assert_int_equal(do_login(x, "ghost.login", "Wrong-pass-1", fresh_addr(x), &r),
-				 ACC_DENIED);
+		                 ACC_DENIED);
 	assert_int_equal(do_login(x, "ghost.login", GOOD_PASSWORD, fresh_addr(x), &r), ACC_LOCKED);
 	assert_true(r.locked_until > (int64_t)time(NULL));
 	assert_true(count_audit(x, "auth.login", "ghost.login", "locked") >= 1);
@@ -461,8 +461,9 @@ static void test_success_resets_failure_count(void **state)
 	struct acc_login_result r;
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < ACC_LOCK_FAILURES - 1; i++)
-			assert_int_equal(do_login(x, "reset.count", "Wrong-pass-1", fresh_addr(x), &r),
-					 ACC_DENIED);
+			assert_int_equal(
+			    do_login(x, "reset.count", "Wrong-pass-1", fresh_addr(x), &r),
+			    ACC_DENIED);
 		login_ok(x, "reset.count", &r);
 	}
 }
@@ -474,7 +475,7 @@ static void test_lock_recovery(void **state)
 	struct acc_login_result r;
 	for (int i = 0; i < ACC_LOCK_FAILURES; i++)
 		assert_int_equal(do_login(x, "lock.recover", "Wrong-pass-1", fresh_addr(x), &r),
-				 ACC_DENIED);
+		                 ACC_DENIED);
 	assert_int_equal(do_login(x, "lock.recover", GOOD_PASSWORD, fresh_addr(x), &r), ACC_LOCKED);
 	/* The service reads the clock with time(): there is no clock to move forward. Let the
 	 * 15 minutes pass in its throttle table instead (service.c is included above). */
@@ -485,7 +486,8 @@ static void test_lock_recovery(void **state)
 	pthread_mutex_unlock(&throttle_lock);
 	login_ok(x, "lock.recover", &r);
 	/* And the count starts again: one failure does not lock. */
-	assert_int_equal(do_login(x, "lock.recover", "Wrong-pass-1", fresh_addr(x), &r), ACC_DENIED);
+	assert_int_equal(do_login(x, "lock.recover", "Wrong-pass-1", fresh_addr(x), &r),
+	                 ACC_DENIED);
 	login_ok(x, "lock.recover", &r);
 }
 
@@ -571,7 +573,7 @@ static void test_session_absolute_expiry(void **state)
 	assert_int_equal(authn(x, r.token, 0, &p), ACC_OK);
 	/* Opened 13 hours ago: over the 12 hours, however active. */
 	exec_sql(x, "UPDATE session SET created_at = created_at - 2 * 3600, last_seen_at = "
-		    "strftime('%s', 'now')");
+	            "strftime('%s', 'now')");
 	acc_invalidate();
 	assert_int_equal(authn(x, r.token, 0, &p), ACC_DENIED);
 }
@@ -585,7 +587,7 @@ static void test_disabled_account(void **state)
 	const char *tok;
 	int64_t id;
 	assert_int_equal(make_token(x, "dis.user", 30, &tok, &id, NULL, "registry:read", NULL),
-			 ACC_OK);
+	                 ACC_OK);
 	struct principal p;
 	assert_int_equal(authn(x, r.token, 0, &p), ACC_OK);
 	assert_int_equal(authn(x, tok, 1, &p), ACC_OK);
@@ -608,7 +610,7 @@ static void test_disabled_account(void **state)
 	assert_int_equal(acc_account_set_disabled(x->db, &ROOT, "nobody.here", 1), ACC_NOT_FOUND);
 	ACCOUNT_OK(x, "lhasa.user", "540100", NULL, "registry_officer");
 	assert_int_equal(acc_account_set_disabled(x->db, &SHIGATSE_ONLY, "lhasa.user", 1),
-			 ACC_NOT_FOUND);
+	                 ACC_NOT_FOUND);
 	assert_audit_intact(x);
 }
 
@@ -616,9 +618,9 @@ static void test_password_change(void **state)
 {
 	struct fx *x = *state;
 	const char *why = NULL;
-	assert_int_equal(make_account(x, &ROOT, "pw.change", "540200", NULL, GOOD_PASSWORD, 1,
-				      &why, "registry_officer", (const char *)NULL),
-			 ACC_OK);
+	assert_int_equal(make_account(x, &ROOT, "pw.change", "540200", NULL, GOOD_PASSWORD, 1, &why,
+	                              "registry_officer", (const char *)NULL),
+	                 ACC_OK);
 	struct acc_login_result r, other;
 	login_ok(x, "pw.change", &r);
 	assert_int_equal(r.p.must_change_password, 1);
@@ -626,18 +628,18 @@ static void test_password_change(void **state)
 
 	why = NULL;
 	assert_int_equal(acc_password_change(x->db, &r.p, r.token, "Not-the-old-1",
-					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
-			 ACC_DENIED);
+	                                     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
+	                 ACC_DENIED);
 	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "weak", "req",
-					     "127.0.0.1", &why),
-			 ACC_INVALID);
+	                                     "127.0.0.1", &why),
+	                 ACC_INVALID);
 	assert_non_null(why);
 	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, GOOD_PASSWORD,
-					     "req", "127.0.0.1", &why),
-			 ACC_INVALID);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD,
-					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
-			 ACC_OK);
+	                                     "req", "127.0.0.1", &why),
+	                 ACC_INVALID);
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "Fresh-Passw0rd",
+	                                     "req", "127.0.0.1", &why),
+	                 ACC_OK);
 	struct principal p;
 	/* The other session ends. */
 	assert_int_equal(authn(x, other.token, 0, &p), ACC_DENIED);
@@ -657,19 +659,19 @@ static void test_password_change_keeps_own_session(void **state)
 	struct fx *x = *state;
 	const char *why = NULL;
 	assert_int_equal(make_account(x, &ROOT, "pw.keep", "540200", NULL, GOOD_PASSWORD, 1, &why,
-				      "registry_officer", (const char *)NULL),
-			 ACC_OK);
+	                              "registry_officer", (const char *)NULL),
+	                 ACC_OK);
 	struct acc_login_result r;
 	login_ok(x, "pw.keep", &r);
-	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD,
-					     "Fresh-Passw0rd", "req", "127.0.0.1", &why),
-			 ACC_OK);
+	assert_int_equal(acc_password_change(x->db, &r.p, r.token, GOOD_PASSWORD, "Fresh-Passw0rd",
+	                                     "req", "127.0.0.1", &why),
+	                 ACC_OK);
 	struct principal p;
 	int rc = authn(x, r.token, 0, &p);
 	if (rc != ACC_OK)
 		fail_msg("the session that changed the password was ended too (acc_authenticate "
-			 "gives %d); service.h says only the other sessions end",
-			 rc);
+		         "gives %d); service.h says only the other sessions end",
+		         rc);
 	assert_int_equal(p.must_change_password, 0);
 }
 
@@ -682,7 +684,7 @@ static void test_token_scopes_within_permissions(void **state)
 	const char *tok, *why;
 	int64_t id;
 	assert_int_equal(make_token(x, "tok.admin", 30, &tok, &id, &why, "registry:read", NULL),
-			 ACC_OK);
+	                 ACC_OK);
 	assert_non_null(tok);
 	assert_true(strncmp(tok, "jzt_", 4) == 0);
 	assert_int_equal(strlen(tok), 47);
@@ -701,8 +703,8 @@ static void test_token_scopes_within_permissions(void **state)
 	assert_int_equal(authn(x, tok, 0, &p), ACC_DENIED);
 
 	/* Stored hashed; never listed. */
-	assert_int_equal(query_int(x, "SELECT count(*) FROM api_token WHERE token_hash LIKE 'jzt_%'"),
-			 0);
+	assert_int_equal(
+	    query_int(x, "SELECT count(*) FROM api_token WHERE token_hash LIKE 'jzt_%'"), 0);
 	const char *json = acc_tokens_json(x->db, "tok.admin", &x->a);
 	assert_non_null(json);
 	assert_null(strstr(json, tok));
@@ -716,25 +718,25 @@ static void test_token_scopes_within_permissions(void **state)
 	ACCOUNT_OK(x, "tok.officer", "540200", NULL, "registry_officer");
 	why = NULL;
 	assert_int_equal(make_token(x, "tok.officer", 30, &tok, &id, &why, "accounts:admin", NULL),
-			 ACC_INVALID);
+	                 ACC_INVALID);
 	assert_non_null(why);
 	assert_null(tok);
 	assert_int_equal(make_token(x, "tok.officer", 30, &tok, &id, &why, "registry:read",
-				    "equipment:write", NULL),
-			 ACC_INVALID);
+	                            "equipment:write", NULL),
+	                 ACC_INVALID);
 	assert_int_equal(make_token(x, "tok.officer", 30, &tok, &id, &why, "registry:fly", NULL),
-			 ACC_INVALID);
+	                 ACC_INVALID);
 	assert_int_equal(make_token(x, "tok.officer", 30, &tok, &id, &why, NULL), ACC_INVALID);
 	assert_int_equal(make_token(x, "tok.officer", 0, &tok, &id, &why, "registry:read", NULL),
-			 ACC_INVALID);
+	                 ACC_INVALID);
 	assert_int_equal(make_token(x, "tok.officer", ACC_TOKEN_MAX_DAYS + 1, &tok, &id, &why,
-				    "registry:read", NULL),
-			 ACC_INVALID);
+	                            "registry:read", NULL),
+	                 ACC_INVALID);
 	assert_int_equal(make_token(x, "no.such.login", 30, &tok, &id, &why, "registry:read", NULL),
-			 ACC_NOT_FOUND);
+	                 ACC_NOT_FOUND);
 	assert_int_equal(make_token(x, "tok.officer", ACC_TOKEN_MAX_DAYS, &tok, &id, &why,
-				    "registry:read", "registry:write", NULL),
-			 ACC_OK);
+	                            "registry:read", "registry:write", NULL),
+	                 ACC_OK);
 	assert_int_equal(authn(x, tok, 1, &p), ACC_OK);
 	assert_true(acc_allowed(&p, "registry", "write"));
 	assert_false(acc_allowed(&p, "registry", "export")); /* the officer may; not asked for */
@@ -745,8 +747,8 @@ static void test_token_scopes_within_permissions(void **state)
 
 	/* Roles narrowed later narrow the token too. */
 	const char *leader[] = {"leader"};
-	assert_int_equal(acc_account_update(x->db, &ROOT, "tok.officer", NULL, NULL, leader, 1, &why),
-			 ACC_OK);
+	assert_int_equal(
+	    acc_account_update(x->db, &ROOT, "tok.officer", NULL, NULL, leader, 1, &why), ACC_OK);
 	assert_int_equal(authn(x, tok, 1, &p), ACC_OK);
 	assert_true(acc_allowed(&p, "registry", "read"));
 	assert_false(acc_allowed(&p, "registry", "write"));
@@ -761,9 +763,9 @@ static void test_token_revoke_and_expiry(void **state)
 	const char *t1, *t2;
 	int64_t id1, id2;
 	assert_int_equal(make_token(x, "tok.life", 1, &t1, &id1, NULL, "registry:read", NULL),
-			 ACC_OK);
+	                 ACC_OK);
 	assert_int_equal(make_token(x, "tok.life", 1, &t2, &id2, NULL, "registry:read", NULL),
-			 ACC_OK);
+	                 ACC_OK);
 	assert_true(id1 != id2);
 	struct principal p;
 	assert_int_equal(authn(x, t1, 1, &p), ACC_OK);
@@ -809,16 +811,16 @@ static void test_token_all_scopes(void **state)
 			scopes[n++] = arena_printf(&x->a, "%s:%s", ACC_MODULES[m], ACC_ACTIONS[a]);
 	const char *tok = NULL, *why = NULL;
 	int64_t id = 0;
-	assert_int_equal(acc_token_create(x->db, &ROOT, "tok.all", "all", scopes, n, 30, &x->a, &tok,
-					  &id, &why),
-			 ACC_OK);
+	assert_int_equal(
+	    acc_token_create(x->db, &ROOT, "tok.all", "all", scopes, n, 30, &x->a, &tok, &id, &why),
+	    ACC_OK);
 	struct principal p;
 	assert_int_equal(authn(x, tok, 1, &p), ACC_OK);
 	for (int m = 0; m < ACC_NMODULES; m++)
 		for (int a = 0; a < ACC_NACTIONS; a++)
 			if (!acc_allowed(&p, ACC_MODULES[m], ACC_ACTIONS[a]))
-				fail_msg("a token with all %d scopes lacks %s:%s", n, ACC_MODULES[m],
-					 ACC_ACTIONS[a]);
+				fail_msg("a token with all %d scopes lacks %s:%s", n,
+				         ACC_MODULES[m], ACC_ACTIONS[a]);
 	/* Listed in full. */
 	const char *json = acc_tokens_json(x->db, "tok.all", &x->a);
 	assert_non_null(json);
@@ -876,8 +878,8 @@ static void test_scope_two_roles_widen(void **state)
 	const char *perms[] = {"registry:read"};
 	const char *units[] = {"540100"};
 	assert_int_equal(acc_role_put(x->db, &ROOT, "lhasa-reader", "拉萨只读 Lhasa reader",
-				      "units", perms, 1, units, 1, &why),
-			 ACC_OK);
+	                              "units", perms, 1, units, 1, &why),
+	                 ACC_OK);
 	ACCOUNT_OK(x, "scope.two", "540200", NULL, "registry_officer", "lhasa-reader");
 	struct acc_login_result r;
 	login_ok(x, "scope.two", &r);
@@ -933,19 +935,21 @@ static void test_scope_enterprise_entity_only(void **state)
 
 /* ---- account administration ---- */
 
-static void expect_create(struct fx *x, const struct actor *who, const char *login, const char *unit,
-			  const char *credit, const char *role, int want, const char *field)
+static void expect_create(struct fx *x, const struct actor *who, const char *login,
+                          const char *unit, const char *credit, const char *role, int want,
+                          const char *field)
 {
 	const char *why = NULL;
 	int rc = make_account(x, who, login, unit, credit, GOOD_PASSWORD, 0, &why, role,
-			      (const char *)NULL);
+	                      (const char *)NULL);
 	if (rc != want)
 		fail_msg("create %s (unit %s, role %s): rc %d, expected %d (%s)", login,
-			 unit ? unit : "-", role, rc, want, why ? why : "");
+		         unit ? unit : "-", role, rc, want, why ? why : "");
 	if (field) {
 		assert_non_null(why);
 		if (strncmp(why, field, strlen(field)) != 0)
-			fail_msg("create %s: reason \"%s\" does not start with %s", login, why, field);
+			fail_msg("create %s: reason \"%s\" does not start with %s", login, why,
+			         field);
 	}
 }
 
@@ -958,50 +962,51 @@ static void test_account_create_validation(void **state)
 
 	expect_create(x, &ROOT, "a", "540200", NULL, "registry_officer", ACC_INVALID, "login");
 	expect_create(x, &ROOT, "bad login", "540200", NULL, "registry_officer", ACC_INVALID,
-		      "login");
+	              "login");
 	expect_create(x, &ROOT, "zhaxi!", "540200", NULL, "registry_officer", ACC_INVALID, "login");
 	expect_create(x, &ROOT, "扎西", "540200", NULL, "registry_officer", ACC_INVALID, "login");
 	expect_create(x, &ROOT, "", "540200", NULL, "registry_officer", ACC_INVALID, "login");
 	char longlogin[80];
 	memset(longlogin, 'a', 65);
 	longlogin[65] = '\0';
-	expect_create(x, &ROOT, longlogin, "540200", NULL, "registry_officer", ACC_INVALID, "login");
+	expect_create(x, &ROOT, longlogin, "540200", NULL, "registry_officer", ACC_INVALID,
+	              "login");
 	expect_create(x, &ROOT, "unit.unknown", "549999", NULL, "registry_officer", ACC_INVALID,
-		      "org_unit");
+	              "org_unit");
 	expect_create(x, &ROOT, "role.unknown", "540200", NULL, "no_such_role", ACC_INVALID, NULL);
 	/* The enterprise role is for enterprise accounts, and only it is. */
 	expect_create(x, &ROOT, "staff.ent", "540200", NULL, "enterprise", ACC_INVALID, NULL);
 	expect_create(x, &ROOT, "ent.staff", "540202", registered, "registry_officer", ACC_INVALID,
-		      NULL);
+	              NULL);
 	expect_create(x, &ROOT, "ent.unreg", "540202", code_n(x, 8002), "enterprise", ACC_INVALID,
-		      "credit_code");
+	              "credit_code");
 	expect_create(x, &ROOT, "ent.bad", "540202", "91540000NOTACODE1X", "enterprise",
-		      ACC_INVALID, "credit_code");
+	              ACC_INVALID, "credit_code");
 	/* Outside the creator's jurisdiction. */
 	expect_create(x, &SHIGATSE_ONLY, "lhasa.staff", "540100", NULL, "registry_officer",
-		      ACC_INVALID, "org_unit");
+	              ACC_INVALID, "org_unit");
 	/* A weak password. */
 	const char *why = NULL;
 	assert_int_equal(make_account(x, &ROOT, "weak.pw", "540200", NULL, "password", 0, &why,
-				      "registry_officer", (const char *)NULL),
-			 ACC_INVALID);
+	                              "registry_officer", (const char *)NULL),
+	                 ACC_INVALID);
 	assert_non_null(why);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM account"), before);
 
 	expect_create(x, &ROOT, "dup.user", "540200", NULL, "registry_officer", ACC_OK, NULL);
 	expect_create(x, &SHIGATSE_ONLY, "shig.staff", "540202", NULL, "registry_officer", ACC_OK,
-		      NULL);
+	              NULL);
 	expect_create(x, &ROOT, "ent.ok", "540202", registered, "enterprise", ACC_OK, NULL);
 	expect_create(x, &ROOT, "dup.user", "540100", NULL, "leader", ACC_CONFLICT, "login");
 	expect_create(x, &ROOT, "DUP.User", "540100", NULL, "leader", ACC_CONFLICT, "login");
 	assert_int_equal(query_int(x, "SELECT count(*) FROM account"), before + 3);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM account WHERE login = 'ent.ok' AND "
-				      "kind = 'enterprise'"),
-			 1);
+	                              "kind = 'enterprise'"),
+	                 1);
 	/* The password is never stored as given. */
 	assert_int_equal(query_int(x, "SELECT count(*) FROM account WHERE password_hash NOT LIKE "
-				      "'$argon2id$%'"),
-			 0);
+	                              "'$argon2id$%'"),
+	                 0);
 	assert_int_equal(count_audit(x, "account.create", "dup.user", "ok"), 1);
 	assert_audit_intact(x);
 }
@@ -1026,10 +1031,10 @@ static void test_account_create_generated_password(void **state)
 	assert_int_equal(r.p.must_change_password, 1);
 	/* The audit entry does not carry it. */
 	assert_int_equal(query_int(x, "SELECT count(*) FROM audit_log WHERE action = "
-				      "'account.create' AND after_json LIKE '%argon2%'"),
-			 0);
+	                              "'account.create' AND after_json LIKE '%argon2%'"),
+	                 0);
 	struct db_stmt *st = db_prepare_once(
-		x->db, "SELECT count(*) FROM audit_log WHERE instr(coalesce(after_json, ''), ?) > 0");
+	    x->db, "SELECT count(*) FROM audit_log WHERE instr(coalesce(after_json, ''), ?) > 0");
 	db_bind_cstr(st, 1, initial);
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int64(st, 0), 0);
@@ -1042,35 +1047,35 @@ static void test_role_put_refuses_builtin(void **state)
 	const char *why = NULL;
 	const char *perms[] = {"registry:read", "registry:write", "accounts:admin"};
 	int64_t before = query_int(x, "SELECT count(*) FROM role_permission rp JOIN role r ON "
-				      "r.id = rp.role_id WHERE r.name = 'leader'");
+	                              "r.id = rp.role_id WHERE r.name = 'leader'");
 	int rc = acc_role_put(x->db, &ROOT, "leader", "Changed", "all", perms, 3, NULL, 0, &why);
 	if (rc == ACC_OK)
 		fail_msg("acc_role_put changed the built-in role leader");
 	assert_int_equal(query_int(x, "SELECT count(*) FROM role_permission rp JOIN role r ON "
-				      "r.id = rp.role_id WHERE r.name = 'leader'"),
-			 before);
+	                              "r.id = rp.role_id WHERE r.name = 'leader'"),
+	                 before);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM role WHERE name = 'leader' AND scope "
-				      "= 'unit_and_below' AND label <> 'Changed'"),
-			 1);
+	                              "= 'unit_and_below' AND label <> 'Changed'"),
+	                 1);
 	rc = acc_role_put(x->db, &ROOT, "sysadmin", "Changed", "unit", perms, 1, NULL, 0, &why);
 	assert_int_not_equal(rc, ACC_OK);
 
 	/* A role of our own can be made and replaced. */
-	assert_int_equal(acc_role_put(x->db, &ROOT, "auditor", "Auditor", "all", perms, 1, NULL, 0,
-				      &why),
-			 ACC_OK);
-	assert_int_equal(acc_role_put(x->db, &ROOT, "auditor", "Auditor", "unit", perms, 2, NULL, 0,
-				      &why),
-			 ACC_OK);
+	assert_int_equal(
+	    acc_role_put(x->db, &ROOT, "auditor", "Auditor", "all", perms, 1, NULL, 0, &why),
+	    ACC_OK);
+	assert_int_equal(
+	    acc_role_put(x->db, &ROOT, "auditor", "Auditor", "unit", perms, 2, NULL, 0, &why),
+	    ACC_OK);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM role_permission rp JOIN role r ON "
-				      "r.id = rp.role_id WHERE r.name = 'auditor'"),
-			 2);
+	                              "r.id = rp.role_id WHERE r.name = 'auditor'"),
+	                 2);
 	const char *bad[] = {"registry:fly"};
 	assert_int_equal(acc_role_put(x->db, &ROOT, "auditor2", "A", "all", bad, 1, NULL, 0, &why),
-			 ACC_INVALID);
-	assert_int_equal(acc_role_put(x->db, &ROOT, "auditor3", "A", "galaxy", perms, 1, NULL, 0,
-				      &why),
-			 ACC_INVALID);
+	                 ACC_INVALID);
+	assert_int_equal(
+	    acc_role_put(x->db, &ROOT, "auditor3", "A", "galaxy", perms, 1, NULL, 0, &why),
+	    ACC_INVALID);
 	assert_audit_intact(x);
 }
 
@@ -1079,22 +1084,24 @@ static void test_seeded_org_units(void **state)
 	struct fx *x = *state;
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit"), 82);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit WHERE parent_id IS NULL"), 1);
-	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit WHERE parent_id IS NULL AND "
-				      "code = '540000' AND kind = 'bureau' AND region_code = 540000"),
-			 1);
+	assert_int_equal(query_int(x,
+	                           "SELECT count(*) FROM org_unit WHERE parent_id IS NULL AND "
+	                           "code = '540000' AND kind = 'bureau' AND region_code = 540000"),
+	                 1);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit WHERE kind = 'bureau'"), 8);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit WHERE kind = 'office'"), 74);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit u JOIN org_unit p ON p.id = "
-				      "u.parent_id WHERE u.code = '540200' AND p.code = '540000'"),
-			 1);
+	                              "u.parent_id WHERE u.code = '540200' AND p.code = '540000'"),
+	                 1);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit u JOIN org_unit p ON p.id = "
-				      "u.parent_id WHERE u.code = '540202' AND p.code = '540200'"),
-			 1);
+	                              "u.parent_id WHERE u.code = '540202' AND p.code = '540200'"),
+	                 1);
 	/* Every unit's region lies in its parent's subtree. */
-	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit u JOIN org_unit p ON p.id = "
-				      "u.parent_id WHERE u.region_code / 100 <> p.region_code / 100 "
-				      "AND p.region_code % 10000 <> 0"),
-			 0);
+	assert_int_equal(query_int(x,
+	                           "SELECT count(*) FROM org_unit u JOIN org_unit p ON p.id = "
+	                           "u.parent_id WHERE u.region_code / 100 <> p.region_code / 100 "
+	                           "AND p.region_code % 10000 <> 0"),
+	                 0);
 	/* Seeding again changes nothing. */
 	assert_int_equal(acc_seed(x->db), 0);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM org_unit"), 82);
@@ -1103,42 +1110,42 @@ static void test_seeded_org_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_password_length_in_characters),
-		cmocka_unit_test(test_password_classes_and_passphrase),
-		cmocka_unit_test(test_password_login_and_repetition),
-		cmocka_unit_test(test_password_repeated_multibyte),
-		cmocka_unit_test(test_password_bytes),
-		cmocka_unit_test(test_password_c1_control),
-		cmocka_unit_test(test_password_hash),
-		cmocka_unit_test_setup_teardown(test_login_success_and_failure, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_lockout_after_failures, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_lockout_unknown_login_same_answer, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_success_resets_failure_count, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_lock_recovery, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_address_throttle, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_session_authenticate_and_logout, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_session_idle_expiry, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_session_absolute_expiry, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_disabled_account, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_password_change, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_password_change_keeps_own_session, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_token_scopes_within_permissions, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_token_revoke_and_expiry, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_token_all_scopes, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_scope_unit_and_below, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_scope_two_roles_widen, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_scope_enterprise_entity_only, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_account_create_validation, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_account_create_generated_password, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_role_put_refuses_builtin, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_seeded_org_units, fx_setup, fx_teardown),
+	    cmocka_unit_test(test_password_length_in_characters),
+	    cmocka_unit_test(test_password_classes_and_passphrase),
+	    cmocka_unit_test(test_password_login_and_repetition),
+	    cmocka_unit_test(test_password_repeated_multibyte),
+	    cmocka_unit_test(test_password_bytes),
+	    cmocka_unit_test(test_password_c1_control),
+	    cmocka_unit_test(test_password_hash),
+	    cmocka_unit_test_setup_teardown(test_login_success_and_failure, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_lockout_after_failures, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_lockout_unknown_login_same_answer, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_success_resets_failure_count, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_recovery, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_address_throttle, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_session_authenticate_and_logout, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_session_idle_expiry, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_session_absolute_expiry, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_disabled_account, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_password_change, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_password_change_keeps_own_session, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_token_scopes_within_permissions, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_token_revoke_and_expiry, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_token_all_scopes, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_scope_unit_and_below, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_scope_two_roles_widen, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_scope_enterprise_entity_only, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_account_create_validation, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_account_create_generated_password, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_role_put_refuses_builtin, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_seeded_org_units, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

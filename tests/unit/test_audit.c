@@ -31,11 +31,11 @@ struct fx {
 };
 
 static const struct actor ACTOR = {
-	.name = "cli:tester",
-	.org_unit = "540000-QTS",
-	.request_id = "req-1",
-	.client_addr = "127.0.0.1",
-	.all_regions = 1,
+    .name = "cli:tester",
+    .org_unit = "540000-QTS",
+    .request_id = "req-1",
+    .client_addr = "127.0.0.1",
+    .all_regions = 1,
 };
 
 static const struct actor ACTOR_NULLS = {.name = "anonymous", .all_regions = 1};
@@ -48,9 +48,9 @@ static void append(struct db *db, const struct actor *who, int k)
 	snprintf(after, sizeof after, "{\"name\":\"企业 %d \\\"q\\\"\"}", k);
 	assert_int_equal(db_begin_write(db), 0);
 	assert_int_equal(audit_append(db, who, "enterprise.update", "enterprise", key,
-				      k % 2 ? "{\"name\":\"old\"}" : NULL, after,
-				      k % 3 ? "ok" : "partial"),
-			 0);
+	                              k % 2 ? "{\"name\":\"old\"}" : NULL, after,
+	                              k % 3 ? "ok" : "partial"),
+	                 0);
 	assert_int_equal(db_commit(db), 0);
 }
 
@@ -114,7 +114,7 @@ static void hash_parts(const char *const parts[13], char hex[65])
 		crypto_generichash_update(&h, len, sizeof len);
 		if (parts[i])
 			crypto_generichash_update(&h, (const unsigned char *)parts[i],
-						  strlen(parts[i]));
+			                          strlen(parts[i]));
 	}
 	crypto_generichash_final(&h, out, sizeof out);
 	sodium_bin2hex(hex, 65, out, sizeof out);
@@ -124,9 +124,9 @@ static void hash_parts(const char *const parts[13], char hex[65])
 static void rehash_entry(struct db *db, int64_t id, char hex[65])
 {
 	struct db_stmt *st = db_prepare_once(
-		db, "SELECT prev_hash, id, at, actor, org_unit, action, entity_type, entity_key, "
-		    "before_json, after_json, request_id, client_addr, outcome FROM audit_log "
-		    "WHERE id = ?");
+	    db, "SELECT prev_hash, id, at, actor, org_unit, action, entity_type, entity_key, "
+	        "before_json, after_json, request_id, client_addr, outcome FROM audit_log "
+	        "WHERE id = ?");
 	assert_non_null(st);
 	db_bind_int64(st, 1, id);
 	assert_int_equal(db_step(st), DB_ROW);
@@ -146,7 +146,7 @@ static void set_hash(struct db *db, int64_t id, const char *column, const char *
 {
 	char sql[256];
 	snprintf(sql, sizeof sql, "UPDATE audit_log SET %s = '%s' WHERE id = %lld", column, hex,
-		 (long long)id);
+	         (long long)id);
 	exec(db, sql);
 }
 
@@ -186,8 +186,8 @@ static void test_entries_chain(void **state)
 {
 	struct fx *x = *state;
 	struct db_stmt *st = db_prepare_once(
-		x->db, "SELECT id, prev_hash, hash, actor, org_unit, request_id, client_addr, "
-		       "before_json, outcome FROM audit_log ORDER BY id");
+	    x->db, "SELECT id, prev_hash, hash, actor, org_unit, request_id, client_addr, "
+	           "before_json, outcome FROM audit_log ORDER BY id");
 	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 	int64_t n = 0;
 	while (db_step(st) == DB_ROW) {
@@ -245,13 +245,14 @@ static void test_changed_actor(void **state)
 
 static void test_changed_after(void **state)
 {
-	check_tamper(*state, "UPDATE audit_log SET after_json = '{\"name\":\"x\"}' WHERE id = 4", 4);
+	check_tamper(*state, "UPDATE audit_log SET after_json = '{\"name\":\"x\"}' WHERE id = 4",
+	             4);
 }
 
 static void test_changed_at(void **state)
 {
-	check_tamper(*state,
-		     "UPDATE audit_log SET at = '2001-01-01T00:00:00.000000Z' WHERE id = 5", 5);
+	check_tamper(*state, "UPDATE audit_log SET at = '2001-01-01T00:00:00.000000Z' WHERE id = 5",
+	             5);
 }
 
 static void test_changed_outcome(void **state)
@@ -274,16 +275,16 @@ static void test_value_to_null(void **state)
 static void test_every_column(void **state)
 {
 	struct fx *x = *state;
-	const char *cols[] = {"at",	    "actor",	  "org_unit",  "action",
-			      "entity_type", "entity_key", "before_json", "after_json",
-			      "request_id",  "client_addr", "outcome",	   "prev_hash",
-			      "hash"};
+	const char *cols[] = {"at",          "actor",       "org_unit",    "action",
+	                      "entity_type", "entity_key",  "before_json", "after_json",
+	                      "request_id",  "client_addr", "outcome",     "prev_hash",
+	                      "hash"};
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
 		char sql[200];
 		exec(x->db, "SAVEPOINT t");
 		snprintf(sql, sizeof sql,
-			 "UPDATE audit_log SET %s = coalesce(%s, '') || 'x' WHERE id = 5", cols[i],
-			 cols[i]);
+		         "UPDATE audit_log SET %s = coalesce(%s, '') || 'x' WHERE id = 5", cols[i],
+		         cols[i]);
 		exec(x->db, sql);
 		int64_t bad, checked;
 		if (verify(x->db, &bad, &checked) != 1)
@@ -314,10 +315,11 @@ static void test_deleted_two_rows(void **state)
 static void test_forged_row_at_end(void **state)
 {
 	struct fx *x = *state;
-	exec(x->db, "INSERT INTO audit_log (id, at, actor, action, entity_type, outcome, "
-		    "prev_hash, hash) SELECT 8, '2030-01-01T00:00:00.000000Z', 'mallory', 'x', 'y', "
-		    "'ok', hash, 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "
-		    "FROM audit_log WHERE id = 7");
+	exec(x->db,
+	     "INSERT INTO audit_log (id, at, actor, action, entity_type, outcome, "
+	     "prev_hash, hash) SELECT 8, '2030-01-01T00:00:00.000000Z', 'mallory', 'x', 'y', "
+	     "'ok', hash, 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "
+	     "FROM audit_log WHERE id = 7");
 	int64_t bad, checked;
 	assert_int_equal(verify(x->db, &bad, &checked), 1);
 	assert_int_equal(bad, 8);
@@ -330,9 +332,10 @@ static void test_forged_row_in_middle(void **state)
 	struct fx *x = *state;
 	exec(x->db, "UPDATE audit_log SET id = id + 100 WHERE id > 3");
 	exec(x->db, "UPDATE audit_log SET id = id - 99 WHERE id > 100");
-	exec(x->db, "INSERT INTO audit_log (id, at, actor, action, entity_type, outcome, "
-		    "prev_hash, hash) SELECT 4, '2030-01-01T00:00:00.000000Z', 'mallory', 'x', 'y', "
-		    "'ok', hash, '' FROM audit_log WHERE id = 3");
+	exec(x->db,
+	     "INSERT INTO audit_log (id, at, actor, action, entity_type, outcome, "
+	     "prev_hash, hash) SELECT 4, '2030-01-01T00:00:00.000000Z', 'mallory', 'x', 'y', "
+	     "'ok', hash, '' FROM audit_log WHERE id = 3");
 	char h[65];
 	rehash_entry(x->db, 4, h);
 	set_hash(x->db, 4, "hash", h);
@@ -359,7 +362,7 @@ static void test_hash_overwritten(void **state)
 {
 	struct fx *x = *state;
 	set_hash(x->db, 3, "hash",
-		 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	int64_t bad, checked;
 	assert_int_equal(verify(x->db, &bad, &checked), 1);
 	assert_int_equal(bad, 3);
@@ -399,8 +402,8 @@ static void test_swapped_rows(void **state)
 {
 	struct fx *x = *state;
 	exec(x->db, "UPDATE audit_log SET id = 100 WHERE id = 3;"
-		    "UPDATE audit_log SET id = 3 WHERE id = 4;"
-		    "UPDATE audit_log SET id = 4 WHERE id = 100;");
+	            "UPDATE audit_log SET id = 3 WHERE id = 4;"
+	            "UPDATE audit_log SET id = 4 WHERE id = 100;");
 	int64_t bad, checked;
 	assert_int_equal(verify(x->db, &bad, &checked), 1);
 	assert_int_equal(bad, 3);
@@ -416,29 +419,29 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_intact),
-		T(test_tail_removed),
-		T(test_empty_log_is_intact),
-		T(test_entries_chain),
-		T(test_append_after_rollback),
-		T(test_changed_actor),
-		T(test_changed_after),
-		T(test_changed_at),
-		T(test_changed_outcome),
-		T(test_null_to_empty),
-		T(test_value_to_null),
-		T(test_every_column),
-		T(test_deleted_middle_row),
-		T(test_deleted_first_row),
-		T(test_deleted_two_rows),
-		T(test_forged_row_at_end),
-		T(test_forged_row_in_middle),
-		T(test_forged_replacement),
-		T(test_hash_overwritten),
-		T(test_rehashed_row_breaks_next_link),
-		T(test_rehashed_row_and_link_fixed),
-		T(test_swapped_rows),
-		T(test_renumbered_row),
+	    T(test_intact),
+	    T(test_tail_removed),
+	    T(test_empty_log_is_intact),
+	    T(test_entries_chain),
+	    T(test_append_after_rollback),
+	    T(test_changed_actor),
+	    T(test_changed_after),
+	    T(test_changed_at),
+	    T(test_changed_outcome),
+	    T(test_null_to_empty),
+	    T(test_value_to_null),
+	    T(test_every_column),
+	    T(test_deleted_middle_row),
+	    T(test_deleted_first_row),
+	    T(test_deleted_two_rows),
+	    T(test_forged_row_at_end),
+	    T(test_forged_row_in_middle),
+	    T(test_forged_replacement),
+	    T(test_hash_overwritten),
+	    T(test_rehashed_row_breaks_next_link),
+	    T(test_rehashed_row_and_link_fixed),
+	    T(test_swapped_rows),
+	    T(test_renumbered_row),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

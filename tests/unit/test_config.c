@@ -17,10 +17,9 @@
 
 #include "platform/config.h"
 
-static const char *const ENV_VARS[] = {"JINZHI_LISTEN",	    "JINZHI_THREADS",
-				       "JINZHI_DRAIN_SECONDS", "JINZHI_DB",
-				       "JINZHI_DEPLOYMENT",    "JINZHI_LOG_REQUESTS",
-				       "JINZHI_AUDIT_KEY_FILE"};
+static const char *const ENV_VARS[] = {
+    "JINZHI_LISTEN",     "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS", "JINZHI_DB",
+    "JINZHI_DEPLOYMENT", "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE"};
 
 static int clear_env(void **state)
 {
@@ -271,18 +270,18 @@ static void test_file_values(void **state)
 {
 	(void)state;
 	char *path = temp_ini("; Jinzhi configuration\n"
-			      "[server]\n"
-			      "listen = [::1]:9000\n"
-			      "threads = 4\n"
-			      "drain_seconds = 30\n"
-			      "\n"
-			      "[database]\n"
-			      "path = /srv/jinzhi/data.db\n"
-			      "deployment = 542500\n"
-			      "[log]\n"
-			      "requests = false\n"
-			      "[audit]\n"
-			      "key_file = /srv/jinzhi/audit.key\n");
+	                      "[server]\n"
+	                      "listen = [::1]:9000\n"
+	                      "threads = 4\n"
+	                      "drain_seconds = 30\n"
+	                      "\n"
+	                      "[database]\n"
+	                      "path = /srv/jinzhi/data.db\n"
+	                      "deployment = 542500\n"
+	                      "[log]\n"
+	                      "requests = false\n"
+	                      "[audit]\n"
+	                      "key_file = /srv/jinzhi/audit.key\n");
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path), 0);
@@ -359,7 +358,7 @@ static void test_file_syntax_error(void **state)
 {
 	(void)state;
 	const char *texts[] = {"[server\nthreads = 4\n", "[server]\nthis line has no equals\n",
-			       "[server]\nthreads = 4\n[log\n"};
+	                       "[server]\nthreads = 4\n[log\n"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		char *path = temp_ini(texts[i]);
 		struct config c;
@@ -466,30 +465,30 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, clear_env, clear_env)
 	const struct CMUnitTest tests[] = {
-		T(test_defaults),
-		T(test_key_names),
-		T(test_listen_ipv4),
-		T(test_listen_ipv6),
-		T(test_listen_localhost),
-		T(test_listen_bad_port),
-		T(test_listen_bad_host),
-		T(test_listen_host_must_be_numeric),
-		T(test_threads_range),
-		T(test_drain_range),
-		T(test_db_path),
-		T(test_deployment),
-		T(test_log_requests),
-		T(test_bad_key),
-		T(test_file_values),
-		T(test_file_partial_keeps_defaults),
-		T(test_file_unknown_key),
-		T(test_file_bad_value),
-		T(test_file_syntax_error),
-		T(test_file_missing),
-		T(test_env_overrides_file),
-		T(test_env_every_key),
-		T(test_env_bad_value),
-		T(test_print),
+	    T(test_defaults),
+	    T(test_key_names),
+	    T(test_listen_ipv4),
+	    T(test_listen_ipv6),
+	    T(test_listen_localhost),
+	    T(test_listen_bad_port),
+	    T(test_listen_bad_host),
+	    T(test_listen_host_must_be_numeric),
+	    T(test_threads_range),
+	    T(test_drain_range),
+	    T(test_db_path),
+	    T(test_deployment),
+	    T(test_log_requests),
+	    T(test_bad_key),
+	    T(test_file_values),
+	    T(test_file_partial_keeps_defaults),
+	    T(test_file_unknown_key),
+	    T(test_file_bad_value),
+	    T(test_file_syntax_error),
+	    T(test_file_missing),
+	    T(test_env_overrides_file),
+	    T(test_env_every_key),
+	    T(test_env_bad_value),
+	    T(test_print),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

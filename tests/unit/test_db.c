@@ -23,9 +23,9 @@
 #define IDS_PER_ROUND 700 /* ids taken per transaction when crossing blocks */
 
 struct fx {
-	char dir[64];	/* temporary folder */
+	char dir[64];   /* temporary folder */
 	char path[128]; /* database file inside it */
-	struct db *db;	/* first connection */
+	struct db *db;  /* first connection */
 };
 
 static int fx_setup(void **state)
@@ -248,11 +248,12 @@ static void test_reset_clears_bindings(void **state)
 static void test_constraint_violations(void **state)
 {
 	struct fx *x = *state;
-	assert_int_equal(db_exec(x->db, "CREATE TABLE p (id INTEGER PRIMARY KEY);"
-					"CREATE TABLE c (k TEXT UNIQUE NOT NULL, n INTEGER CHECK (n > 0),"
-					" p INTEGER REFERENCES p (id));"
-					"INSERT INTO p VALUES (1);"),
-			 0);
+	assert_int_equal(db_exec(x->db,
+	                         "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+	                         "CREATE TABLE c (k TEXT UNIQUE NOT NULL, n INTEGER CHECK (n > 0),"
+	                         " p INTEGER REFERENCES p (id));"
+	                         "INSERT INTO p VALUES (1);"),
+	                 0);
 	static const char ins[] = "INSERT INTO c (k, n, p) VALUES (?, ?, ?)";
 	struct db_stmt *st = db_prepare(x->db, ins);
 	db_bind_cstr(st, 1, "a");
@@ -344,7 +345,7 @@ static void test_nested_begin_fails(void **state)
 static int table_exists(struct db *db, const char *name)
 {
 	static const char sql[] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-				  "name = ?";
+	                          "name = ?";
 	struct db_stmt *st = db_prepare(db, sql);
 	db_bind_cstr(st, 1, name);
 	assert_int_equal(db_step(st), DB_ROW);
@@ -357,8 +358,8 @@ static void test_migrate_creates_tables(void **state)
 {
 	struct fx *x = *state;
 	assert_int_equal(migrate_run(x->db, 0, 0), 0);
-	const char *tables[] = {"schema_migration", "meta", "id_sequence", "audit_log", "region",
-				"enterprise"};
+	const char *tables[] = {"schema_migration", "meta",   "id_sequence",
+	                        "audit_log",        "region", "enterprise"};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (!table_exists(x->db, tables[i]))
 			fail_msg("table %s missing after migrate_run", tables[i]);
@@ -404,7 +405,7 @@ static void test_migrate_default_deployment(void **state)
 	struct fx *x = *state;
 	assert_int_equal(migrate_run(x->db, 0, 0), 0);
 	assert_int_equal(query_int(x->db, "SELECT deployment FROM id_sequence"),
-			 MIGRATE_DEFAULT_DEPLOYMENT);
+	                 MIGRATE_DEFAULT_DEPLOYMENT);
 	/* The same explicit deployment is accepted later. */
 	assert_int_equal(migrate_run(x->db, MIGRATE_DEFAULT_DEPLOYMENT, 0), 0);
 }
@@ -636,34 +637,34 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_open_settings),
-		T(test_open_settings_second_connection),
-		T(test_open_missing_without_create),
-		T(test_open_readonly),
-		T(test_close_null),
-		T(test_stmt_cache_same_pointer),
-		T(test_stmt_cache_returns_reset),
-		T(test_prepare_syntax_error),
-		T(test_bind_step_columns),
-		T(test_reset_clears_bindings),
-		T(test_constraint_violations),
-		T(test_transaction_commit),
-		T(test_transaction_rollback),
-		T(test_transaction_read),
-		T(test_nested_begin_fails),
-		T(test_migrate_creates_tables),
-		T(test_migrate_idempotent),
-		T(test_migrate_default_deployment),
-		T(test_migrate_explicit_deployment),
-		T(test_migrate_different_deployment_refused),
-		T(test_migrate_deployment_out_of_range),
-		T(test_id_format),
-		T(test_id_format_explicit_deployment),
-		T(test_id_increasing),
-		T(test_id_unique_two_connections),
-		T(test_id_rollback_forgets_block),
-		T(test_id_rollback_after_block_boundary),
-		T(test_id_rollback_keeps_committed_block),
+	    T(test_open_settings),
+	    T(test_open_settings_second_connection),
+	    T(test_open_missing_without_create),
+	    T(test_open_readonly),
+	    T(test_close_null),
+	    T(test_stmt_cache_same_pointer),
+	    T(test_stmt_cache_returns_reset),
+	    T(test_prepare_syntax_error),
+	    T(test_bind_step_columns),
+	    T(test_reset_clears_bindings),
+	    T(test_constraint_violations),
+	    T(test_transaction_commit),
+	    T(test_transaction_rollback),
+	    T(test_transaction_read),
+	    T(test_nested_begin_fails),
+	    T(test_migrate_creates_tables),
+	    T(test_migrate_idempotent),
+	    T(test_migrate_default_deployment),
+	    T(test_migrate_explicit_deployment),
+	    T(test_migrate_different_deployment_refused),
+	    T(test_migrate_deployment_out_of_range),
+	    T(test_id_format),
+	    T(test_id_format_explicit_deployment),
+	    T(test_id_increasing),
+	    T(test_id_unique_two_connections),
+	    T(test_id_rollback_forgets_block),
+	    T(test_id_rollback_after_block_boundary),
+	    T(test_id_rollback_keeps_committed_block),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,7 +59,7 @@ static void ok_as(struct fx *x, int field, const char *s, const char *want)
 {
 	if (set(x, field, s) != 0)
 		fail_msg("%s = \"%s\" rejected: %s (%s)", ENTERPRISE_TYPE.fields[field].name, s,
-			 x->err.message, x->err.code);
+		         x->err.message, x->err.code);
 	assert_true(record_has(&x->r, field));
 	if (want == NULL)
 		assert_null(x->r.v[field]);
@@ -73,7 +73,7 @@ static void bad_n(struct fx *x, int field, const char *s, size_t n, const char *
 	memset(&x->err, 0, sizeof x->err);
 	if (record_set_text(&x->r, &x->a, field, s, n, &x->err) == 0)
 		fail_msg("%s = \"%.*s\" accepted as \"%s\"", ENTERPRISE_TYPE.fields[field].name,
-			 (int)n, s, x->r.v[field] ? x->r.v[field] : "(null)");
+		         (int)n, s, x->r.v[field] ? x->r.v[field] : "(null)");
 	assert_non_null(x->err.field);
 	assert_string_equal(x->err.field, ENTERPRISE_TYPE.fields[field].name);
 	assert_non_null(x->err.code);
@@ -141,9 +141,9 @@ static void test_text_invalid_utf8(void **state)
 {
 	struct fx *x = *state;
 	bad(x, ENT_NAME, "abc\xff", "invalid_utf8");
-	bad(x, ENT_NAME, "\xc0\xaf", "invalid_utf8");	    /* overlong '/' */
-	bad(x, ENT_NAME, "\xed\xa0\x80", "invalid_utf8");    /* surrogate */
-	bad(x, ENT_NAME, "\xe6\x8b", "invalid_utf8");	    /* truncated */
+	bad(x, ENT_NAME, "\xc0\xaf", "invalid_utf8");         /* overlong '/' */
+	bad(x, ENT_NAME, "\xed\xa0\x80", "invalid_utf8");     /* surrogate */
+	bad(x, ENT_NAME, "\xe6\x8b", "invalid_utf8");         /* truncated */
 	bad(x, ENT_NAME, "\xf4\x90\x80\x80", "invalid_utf8"); /* above U+10FFFF */
 	bad(x, ENT_NAME_BO, "\x80", "invalid_utf8");
 	/* GB18030 bytes of 拉萨 are not UTF-8. */
@@ -153,9 +153,18 @@ static void test_text_invalid_utf8(void **state)
 static void test_text_control_characters(void **state)
 {
 	struct fx *x = *state;
-	bad(x, ENT_NAME, "a\x01" "b", "invalid");
-	bad(x, ENT_NAME, "a\x1f" "b", "invalid");
-	bad(x, ENT_NAME, "a\x7f" "b", "invalid");
+	bad(x, ENT_NAME,
+	    "a\x01"
+	    "b",
+	    "invalid");
+	bad(x, ENT_NAME,
+	    "a\x1f"
+	    "b",
+	    "invalid");
+	bad(x, ENT_NAME,
+	    "a\x7f"
+	    "b",
+	    "invalid");
 	bad(x, ENT_NAME, "a\x1b[31mb", "invalid");
 	bad_n(x, ENT_NAME, "a\0b", 3, "invalid");
 	/* Line breaks only in multiline fields. */
@@ -171,7 +180,10 @@ static void test_text_multiline_flag(void **state)
 	ok_as(x, ENT_STANDARDS_ADOPTED, "GB 2762-2022\r\nGB 2763-2021",
 	      "GB 2762-2022\r\nGB 2763-2021");
 	/* Other control characters stay forbidden there. */
-	bad(x, ENT_STANDARDS_ADOPTED, "GB\x0b" "2762", "invalid");
+	bad(x, ENT_STANDARDS_ADOPTED,
+	    "GB\x0b"
+	    "2762",
+	    "invalid");
 	bad(x, ENT_STANDARDS_ADOPTED, "GB\x7f", "invalid");
 }
 
@@ -254,8 +266,14 @@ static void test_code_non_ascii_rejected(void **state)
 	struct fx *x = *state;
 	bad(x, ENT_CONTACT_EMAIL, "张@example.cn", "invalid");
 	bad(x, ENT_CONTACT_PHONE, "０８９１６３３３３３３", NULL); /* full-width digits */
-	bad_n(x, ENT_CONTACT_PHONE, "0891\0" "6333", 9, "invalid");
-	bad(x, ENT_CONTACT_PHONE, "0891\x7f" "6333", "invalid");
+	bad_n(x, ENT_CONTACT_PHONE,
+	      "0891\0"
+	      "6333",
+	      9, "invalid");
+	bad(x, ENT_CONTACT_PHONE,
+	    "0891\x7f"
+	    "6333",
+	    "invalid");
 }
 
 static void test_code_max_chars(void **state)
@@ -354,7 +372,7 @@ static void test_date_leap_years(void **state)
 	ok_as(x, ENT_ESTABLISHED_ON, "2024-02-29", "2024-02-29");
 	bad(x, ENT_ESTABLISHED_ON, "2023-02-29", "invalid");
 	ok_as(x, ENT_ESTABLISHED_ON, "2000-02-29", "2000-02-29"); /* divisible by 400 */
-	bad(x, ENT_ESTABLISHED_ON, "1900-02-29", "invalid");	  /* by 100, not 400 */
+	bad(x, ENT_ESTABLISHED_ON, "1900-02-29", "invalid");      /* by 100, not 400 */
 	bad(x, ENT_ESTABLISHED_ON, "2100-02-29", "invalid");
 	bad(x, ENT_ESTABLISHED_ON, "2024-02-30", "invalid");
 	ok_as(x, ENT_ESTABLISHED_ON, "2023-02-28", "2023-02-28");
@@ -390,9 +408,9 @@ static void test_date_1900_limits(void **state)
 static void test_date_shape(void **state)
 {
 	struct fx *x = *state;
-	const char *bads[] = {"2024-4-1",    "2024/04/01", "20240401",	 "2024-04-01T00:00",
-			      " 2024-04-01", "2024-04-01 ", "２０２４-04-01", "2024-0a-01",
-			      "+024-04-01",  "2024-04--1", "2024年4月1日"};
+	const char *bads[] = {"2024-4-1",    "2024/04/01",  "20240401",       "2024-04-01T00:00",
+	                      " 2024-04-01", "2024-04-01 ", "２０２４-04-01", "2024-0a-01",
+	                      "+024-04-01",  "2024-04--1",  "2024年4月1日"};
 	for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++)
 		bad(x, ENT_ESTABLISHED_ON, bads[i], "invalid");
 }
@@ -429,9 +447,9 @@ static void test_int_signs_and_shape(void **state)
 static void test_int_overflow_length(void **state)
 {
 	struct fx *x = *state;
-	bad(x, ENT_REGION_CODE, "99999999999999999999", NULL);	   /* 20 digits */
-	bad(x, ENT_REGION_CODE, "00000000000000540102", NULL);	   /* 20 characters */
-	bad(x, ENT_REGION_CODE, "-9223372036854775808", NULL);	   /* INT64_MIN */
+	bad(x, ENT_REGION_CODE, "99999999999999999999", NULL);          /* 20 digits */
+	bad(x, ENT_REGION_CODE, "00000000000000540102", NULL);          /* 20 characters */
+	bad(x, ENT_REGION_CODE, "-9223372036854775808", NULL);          /* INT64_MIN */
 	bad(x, ENT_REGION_CODE, "9223372036854775807", "out_of_range"); /* INT64_MAX */
 	bad(x, ENT_REGION_CODE, "-999999999999999999", "out_of_range");
 	char *long_s = repeat("9", 4000);
@@ -476,7 +494,7 @@ static void test_rejected_value_does_not_store(void **state)
 	ok_as(x, ENT_REGION_CODE, "540102", "540102");
 	bad(x, ENT_REGION_CODE, "abc", "invalid");
 	assert_true(x->r.v[ENT_REGION_CODE] == NULL ||
-		    strcmp(x->r.v[ENT_REGION_CODE], "540102") == 0);
+	            strcmp(x->r.v[ENT_REGION_CODE], "540102") == 0);
 }
 
 /* ---- record_from_json ---- */
@@ -512,12 +530,12 @@ static void test_json_types_accepted(void **state)
 {
 	struct fx *x = *state;
 	assert_int_equal(from_json(x,
-				   "{\"credit_code\":\"91110000101623741k\",\"name\":\" ACME \","
-				   "\"region_code\":540102,\"industry\":\"C\","
-				   "\"qms_certified\":true,\"quality_manager_trained\":false,"
-				   "\"established_on\":\"2024-02-29\",\"address\":null}",
-				   0),
-			 0);
+	                           "{\"credit_code\":\"91110000101623741k\",\"name\":\" ACME \","
+	                           "\"region_code\":540102,\"industry\":\"C\","
+	                           "\"qms_certified\":true,\"quality_manager_trained\":false,"
+	                           "\"established_on\":\"2024-02-29\",\"address\":null}",
+	                           0),
+	                 0);
 	assert_string_equal(x->r.v[ENT_CREDIT_CODE], VALID_CODE);
 	assert_string_equal(x->r.v[ENT_NAME], "ACME");
 	assert_string_equal(x->r.v[ENT_REGION_CODE], "540102");
@@ -604,9 +622,8 @@ static void test_json_nul_inside_string(void **state)
 	assert_int_not_equal(from_json(x, "{\"name\":\"AC\\u0000ME\"}", JSON_ALLOW_NUL), 0);
 	assert_string_equal(x->err.field, "name");
 	assert_string_equal(x->err.code, "invalid");
-	assert_int_not_equal(from_json(x, "{\"credit_code\":\"91110000101623741K\\u0000\"}",
-				       JSON_ALLOW_NUL),
-			     0);
+	assert_int_not_equal(
+	    from_json(x, "{\"credit_code\":\"91110000101623741K\\u0000\"}", JSON_ALLOW_NUL), 0);
 	assert_string_equal(x->err.field, "credit_code");
 	assert_int_not_equal(from_json(x, "{\"size\":\"micro\\u0000\"}", JSON_ALLOW_NUL), 0);
 	assert_string_equal(x->err.field, "size");
@@ -740,7 +757,7 @@ static void test_check_update_partial(void **state)
 	struct fx *x = *state;
 	record_init(&x->r, &ENTERPRISE_TYPE);
 	assert_int_equal(record_check(&x->r, 1, &x->err), 0); /* empty patch */
-	ok_as(x, ENT_ADDRESS, "", NULL);		       /* clearing an optional field */
+	ok_as(x, ENT_ADDRESS, "", NULL);                      /* clearing an optional field */
 	ok_as(x, ENT_NAME, "New name", "New name");
 	assert_int_equal(record_check(&x->r, 1, &x->err), 0);
 }
@@ -779,7 +796,7 @@ static void test_write_json_escaping(void **state)
 	assert_true(json_is_false(json_object_get(j, "quality_manager_trained")));
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 7);
 	assert_string_equal(json_string_value(json_object_get(j, "created_at")),
-			    "2024-01-01T00:00:00Z");
+	                    "2024-01-01T00:00:00Z");
 	/* Absent fields are null. */
 	assert_true(json_is_null(json_object_get(j, "credit_code")));
 	assert_true(json_is_null(json_object_get(j, "updated_at")));
@@ -832,13 +849,14 @@ static void test_write_json_string_with_nul(void **state)
 static void test_json_round_trip(void **state)
 {
 	struct fx *x = *state;
-	assert_int_equal(from_json(x,
-				   "{\"credit_code\":\"91350100m000100y43\",\"name\":\"雪域 \\\"净水\\\"\","
-				   "\"name_bo\":\"ལྷ་ས་\",\"region_code\":540102,\"industry\":\"C\","
-				   "\"qms_certified\":true,\"standards_adopted\":\"GB 1\\r\\nGB 2\","
-				   "\"established_on\":\"2020-01-31\"}",
-				   0),
-			 0);
+	assert_int_equal(
+	    from_json(x,
+	              "{\"credit_code\":\"91350100m000100y43\",\"name\":\"雪域 \\\"净水\\\"\","
+	              "\"name_bo\":\"ལྷ་ས་\",\"region_code\":540102,\"industry\":\"C\","
+	              "\"qms_certified\":true,\"standards_adopted\":\"GB 1\\r\\nGB 2\","
+	              "\"established_on\":\"2020-01-31\"}",
+	              0),
+	    0);
 	struct record first = x->r;
 	struct buf out = {0};
 	record_write_json(&first, &out);
@@ -916,13 +934,14 @@ static void test_write_csv_quoting(void **state)
 static void test_write_csv_reads_back(void **state)
 {
 	struct fx *x = *state;
-	assert_int_equal(from_json(x,
-				   "{\"credit_code\":\"" VALID_CODE "\",\"name\":\"A,B \\\"C\\\"\","
-				   "\"region_code\":540102,\"industry\":\"C\",\"qms_certified\":true,"
-				   "\"quality_manager_trained\":false,\"standards_adopted\":\"x\\ny\","
-				   "\"established_on\":\"2000-02-29\",\"size\":\"small\"}",
-				   0),
-			 0);
+	assert_int_equal(
+	    from_json(x,
+	              "{\"credit_code\":\"" VALID_CODE "\",\"name\":\"A,B \\\"C\\\"\","
+	              "\"region_code\":540102,\"industry\":\"C\",\"qms_certified\":true,"
+	              "\"quality_manager_trained\":false,\"standards_adopted\":\"x\\ny\","
+	              "\"established_on\":\"2000-02-29\",\"size\":\"small\"}",
+	              0),
+	    0);
 	struct record first = x->r;
 	struct buf out = {0};
 	record_write_csv(&first, &out);
@@ -983,7 +1002,7 @@ static void check_schema(int mode)
 		assert_non_null(p);
 		if (f->description)
 			assert_string_equal(json_string_value(json_object_get(p, "description")),
-					    f->description);
+			                    f->description);
 		if (f->type == FT_ENUM) {
 			json_t *e = json_object_get(p, "enum");
 			assert_true(json_is_array(e));
@@ -1000,7 +1019,7 @@ static void check_schema(int mode)
 		}
 		if (f->type == FT_TEXT)
 			assert_int_equal(json_integer_value(json_object_get(p, "maxLength")),
-					 f->max_chars);
+			                 f->max_chars);
 	}
 	/* A record as returned also carries its warnings. */
 	assert_int_equal(json_object_size(props), want + (mode == SCHEMA_OUTPUT));
@@ -1028,63 +1047,63 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_table_shape),
-		T(test_find_name_with_nul),
-		T(test_text_plain_and_unicode),
-		T(test_text_invalid_utf8),
-		T(test_text_control_characters),
-		T(test_text_multiline_flag),
-		T(test_text_max_chars_chinese),
-		T(test_text_max_chars_tibetan),
-		T(test_text_trimming),
-		T(test_code_upper_casing),
-		T(test_code_spaces_rejected),
-		T(test_code_non_ascii_rejected),
-		T(test_code_max_chars),
-		T(test_code_validators),
-		T(test_code_warning),
-		T(test_enum),
-		T(test_bool_accepted_forms),
-		T(test_bool_rejected_forms),
-		T(test_date_leap_years),
-		T(test_date_month_lengths),
-		T(test_date_1900_limits),
-		T(test_date_shape),
-		T(test_int_range),
-		T(test_int_signs_and_shape),
-		T(test_int_overflow_length),
-		T(test_int_19_digits_above_int64_max),
-		T(test_empty_cell_is_null_for_every_type),
-		T(test_read_only_text_rejected),
-		T(test_rejected_value_does_not_store),
-		T(test_json_types_accepted),
-		T(test_json_empty_object),
-		T(test_json_null_for_every_writable_field),
-		T(test_json_string_where_number_wanted),
-		T(test_json_number_where_string_wanted),
-		T(test_json_bool_types),
-		T(test_json_unknown_field),
-		T(test_json_read_only_field),
-		T(test_json_nul_inside_string),
-		T(test_json_not_an_object),
-		T(test_json_values_validated),
-		T(test_json_empty_text_is_null),
-		T(test_json_int_extremes),
-		T(test_json_int_20_chars_is_out_of_range),
-		T(test_check_create_complete),
-		T(test_check_create_each_required_missing),
-		T(test_check_create_allows_immutable),
-		T(test_check_update_immutable),
-		T(test_check_update_clearing_required),
-		T(test_check_update_partial),
-		T(test_write_json_escaping),
-		T(test_write_json_every_control_char),
-		T(test_write_json_string_with_nul),
-		T(test_json_round_trip),
-		T(test_write_csv_quoting),
-		T(test_write_csv_reads_back),
-		T(test_csv_header),
-		T(test_schema_is_json),
+	    T(test_table_shape),
+	    T(test_find_name_with_nul),
+	    T(test_text_plain_and_unicode),
+	    T(test_text_invalid_utf8),
+	    T(test_text_control_characters),
+	    T(test_text_multiline_flag),
+	    T(test_text_max_chars_chinese),
+	    T(test_text_max_chars_tibetan),
+	    T(test_text_trimming),
+	    T(test_code_upper_casing),
+	    T(test_code_spaces_rejected),
+	    T(test_code_non_ascii_rejected),
+	    T(test_code_max_chars),
+	    T(test_code_validators),
+	    T(test_code_warning),
+	    T(test_enum),
+	    T(test_bool_accepted_forms),
+	    T(test_bool_rejected_forms),
+	    T(test_date_leap_years),
+	    T(test_date_month_lengths),
+	    T(test_date_1900_limits),
+	    T(test_date_shape),
+	    T(test_int_range),
+	    T(test_int_signs_and_shape),
+	    T(test_int_overflow_length),
+	    T(test_int_19_digits_above_int64_max),
+	    T(test_empty_cell_is_null_for_every_type),
+	    T(test_read_only_text_rejected),
+	    T(test_rejected_value_does_not_store),
+	    T(test_json_types_accepted),
+	    T(test_json_empty_object),
+	    T(test_json_null_for_every_writable_field),
+	    T(test_json_string_where_number_wanted),
+	    T(test_json_number_where_string_wanted),
+	    T(test_json_bool_types),
+	    T(test_json_unknown_field),
+	    T(test_json_read_only_field),
+	    T(test_json_nul_inside_string),
+	    T(test_json_not_an_object),
+	    T(test_json_values_validated),
+	    T(test_json_empty_text_is_null),
+	    T(test_json_int_extremes),
+	    T(test_json_int_20_chars_is_out_of_range),
+	    T(test_check_create_complete),
+	    T(test_check_create_each_required_missing),
+	    T(test_check_create_allows_immutable),
+	    T(test_check_update_immutable),
+	    T(test_check_update_clearing_required),
+	    T(test_check_update_partial),
+	    T(test_write_json_escaping),
+	    T(test_write_json_every_control_char),
+	    T(test_write_json_string_with_nul),
+	    T(test_json_round_trip),
+	    T(test_write_csv_quoting),
+	    T(test_write_csv_reads_back),
+	    T(test_csv_header),
+	    T(test_schema_is_json),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

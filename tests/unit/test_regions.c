@@ -220,7 +220,8 @@ static void test_ngari_counties(void **state)
 	assert_int_equal(nc, 7);
 	for (int i = 0; i < 7; i++)
 		assert_int_equal(children[i], 542521 + i);
-	const char *names[] = {"普兰县", "札达县", "噶尔县", "日土县", "革吉县", "改则县", "措勤县"};
+	const char *names[] = {"普兰县", "札达县", "噶尔县", "日土县",
+	                       "革吉县", "改则县", "措勤县"};
 	for (int i = 0; i < 7; i++) {
 		const struct region *c = regions_find(542521 + i);
 		assert_non_null(c);
@@ -254,7 +255,7 @@ static void test_tibetan_names_of_prefectures(void **state)
 		/* U+0F00-U+0FFF is E0 BC 80 - E0 BF BF; the tsheg U+0F0B separates syllables. */
 		assert_int_equal((unsigned char)r->name_bo[0], 0xE0);
 		assert_true((unsigned char)r->name_bo[1] >= 0xBC &&
-			    (unsigned char)r->name_bo[1] <= 0xBF);
+		            (unsigned char)r->name_bo[1] <= 0xBF);
 		assert_non_null(strstr(r->name_bo, "\xE0\xBC\x8B"));
 	}
 	assert_int_equal(seen, 8);
@@ -292,19 +293,19 @@ static void test_free_then_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_sorted_and_unique),
-		cmocka_unit_test(test_levels),
-		cmocka_unit_test(test_parents),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_find_missing),
-		cmocka_unit_test(test_subtree_range_province),
-		cmocka_unit_test(test_subtree_range_prefecture),
-		cmocka_unit_test(test_subtree_range_county),
-		cmocka_unit_test(test_ngari_counties),
-		cmocka_unit_test(test_tibetan_names_of_prefectures),
-		cmocka_unit_test(test_reload),
-		cmocka_unit_test(test_free_then_load),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_sorted_and_unique),
+	    cmocka_unit_test(test_levels),
+	    cmocka_unit_test(test_parents),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_find_missing),
+	    cmocka_unit_test(test_subtree_range_province),
+	    cmocka_unit_test(test_subtree_range_prefecture),
+	    cmocka_unit_test(test_subtree_range_county),
+	    cmocka_unit_test(test_ngari_counties),
+	    cmocka_unit_test(test_tibetan_names_of_prefectures),
+	    cmocka_unit_test(test_reload),
+	    cmocka_unit_test(test_free_then_load),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -32,10 +32,10 @@
 
 static const struct actor ALL = {.name = "test:all", .all_regions = 1};
 static const struct actor SHIGATSE = {
-	.name = "test:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
+    .name = "test:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
 static const struct actor NOWHERE = {.name = "test:nowhere"};
 static const struct actor LHASA_AND_SHIGATSE = {
-	.name = "test:two", .nranges = 2, .lo = {540100, 540200}, .hi = {540199, 540299}};
+    .name = "test:two", .nranges = 2, .lo = {540100, 540200}, .hi = {540199, 540299}};
 
 struct fx {
 	char dir[64];
@@ -167,7 +167,7 @@ static struct record mk(struct fx *x, ...)
 static struct record basic(struct fx *x, const char *code, const char *name, const char *region)
 {
 	return mk(x, "credit_code", code, "name", name, "region_code", region, "industry", "C",
-		  NULL);
+	          NULL);
 }
 
 static int create(struct fx *x, const struct actor *who, struct record in, struct record *out)
@@ -182,16 +182,16 @@ static void create_ok(struct fx *x, const struct actor *who, struct record in)
 	int rc = create(x, who, in, NULL);
 	if (rc != REG_OK)
 		fail_msg("create failed: %d %s: %s", rc, x->err.field ? x->err.field : "",
-			 x->err.message);
+		         x->err.message);
 }
 
 static int update(struct fx *x, const struct actor *who, const char *code, struct record patch,
-		  int64_t if_version, struct record *out)
+                  int64_t if_version, struct record *out)
 {
 	struct record tmp;
 	memset(&x->err, 0, sizeof x->err);
 	return registry_update(x->db, who, code, &patch, if_version, &x->a, out ? out : &tmp,
-			       &x->err);
+	                       &x->err);
 }
 
 static void assert_err(struct fx *x, const char *field, const char *code)
@@ -216,18 +216,16 @@ static void test_create_and_get(void **state)
 {
 	struct fx *x = *state;
 	const char *code = code_n(x, 1, 1);
-	struct record in = mk(x, "credit_code", code, "name", "拉萨雪域净水有限公司", "name_bo",
-			      "ལྷ་ས་གངས་ཅན་ཆུ་གཙང་།", "legal_representative", "扎西",
-			      "address", "拉萨市城关区北京中路1号", "region_code", "540102",
-			      "industry", "C", "size", "small", "established_on", "2010-05-04",
-			      "contact_name", "卓玛", "contact_phone", "0891-6333333",
-			      "contact_email", "info@example.cn", "qms_standard",
-			      "GB/T 19001-2016", "qms_certified", "是", "qms_certificate_no",
-			      "00123Q45678R0S", "qms_certification_body", "中国质量认证中心",
-			      "standards_adopted", "GB 19298-2014\nGB/T 5750-2023",
-			      "inspection_capability", "partial", "metrology_capability", "full",
-			      "quality_manager_trained", "true", "quality_manager_trained_on",
-			      "2020-03-01", NULL);
+	struct record in = mk(
+	    x, "credit_code", code, "name", "拉萨雪域净水有限公司", "name_bo", "ལྷ་ས་གངས་ཅན་ཆུ་གཙང་།",
+	    "legal_representative", "扎西", "address", "拉萨市城关区北京中路1号", "region_code",
+	    "540102", "industry", "C", "size", "small", "established_on", "2010-05-04",
+	    "contact_name", "卓玛", "contact_phone", "0891-6333333", "contact_email",
+	    "info@example.cn", "qms_standard", "GB/T 19001-2016", "qms_certified", "是",
+	    "qms_certificate_no", "00123Q45678R0S", "qms_certification_body", "中国质量认证中心",
+	    "standards_adopted", "GB 19298-2014\nGB/T 5750-2023", "inspection_capability",
+	    "partial", "metrology_capability", "full", "quality_manager_trained", "true",
+	    "quality_manager_trained_on", "2020-03-01", NULL);
 	struct record out;
 	assert_int_equal(create(x, &ALL, in, &out), REG_OK);
 	assert_string_equal(out.v[ENT_STATUS], "active");
@@ -246,7 +244,7 @@ static void test_create_and_get(void **state)
 		assert_non_null(got.v[i]);
 		if (strcmp(got.v[i], out.v[i]) != 0)
 			fail_msg("%s: created %s, read %s", ENTERPRISE_TYPE.fields[i].name,
-				 out.v[i], got.v[i]);
+			         out.v[i], got.v[i]);
 	}
 	assert_int_equal(count_audit(x, "enterprise.create"), 1);
 	assert_audit_intact(x);
@@ -258,9 +256,10 @@ static void test_create_audit_entry(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 2, 1);
 	create_ok(x, &ALL, basic(x, code, "A \"quoted\" name", "540102"));
-	struct db_stmt *st = db_prepare_once(x->db, "SELECT actor, entity_type, entity_key, "
-						    "before_json, after_json, outcome FROM audit_log "
-						    "WHERE action = 'enterprise.create'");
+	struct db_stmt *st =
+	    db_prepare_once(x->db, "SELECT actor, entity_type, entity_key, "
+	                           "before_json, after_json, outcome FROM audit_log "
+	                           "WHERE action = 'enterprise.create'");
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_string_equal(db_col_text(st, 0, NULL), "test:all");
 	assert_string_equal(db_col_text(st, 1, NULL), "enterprise");
@@ -279,22 +278,21 @@ static void test_create_required_missing(void **state)
 {
 	struct fx *x = *state;
 	const char *code = code_n(x, 3, 1);
-	assert_int_equal(create(x, &ALL,
-				mk(x, "credit_code", code, "region_code", "540102", "industry",
-				   "C", NULL),
-				NULL),
-			 REG_INVALID);
+	assert_int_equal(
+	    create(x, &ALL,
+	           mk(x, "credit_code", code, "region_code", "540102", "industry", "C", NULL),
+	           NULL),
+	    REG_INVALID);
 	assert_err(x, "name", "required");
-	assert_int_equal(create(x, &ALL,
-				mk(x, "credit_code", code, "name", "A", "region_code", "540102",
-				   NULL),
-				NULL),
-			 REG_INVALID);
+	assert_int_equal(
+	    create(x, &ALL, mk(x, "credit_code", code, "name", "A", "region_code", "540102", NULL),
+	           NULL),
+	    REG_INVALID);
 	assert_err(x, "industry", "required");
-	assert_int_equal(create(x, &ALL, mk(x, "name", "A", "region_code", "540102", "industry",
-					    "C", NULL),
-				NULL),
-			 REG_INVALID);
+	assert_int_equal(create(x, &ALL,
+	                        mk(x, "name", "A", "region_code", "540102", "industry", "C", NULL),
+	                        NULL),
+	                 REG_INVALID);
 	assert_err(x, "credit_code", "required");
 	assert_int_equal(query_int(x, "SELECT count(*) FROM enterprise"), 0);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM audit_log"), 0);
@@ -304,10 +302,10 @@ static void test_create_unknown_region(void **state)
 {
 	struct fx *x = *state;
 	assert_int_equal(create(x, &ALL, basic(x, code_n(x, 4, 1), "A", "540199"), NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "unknown_region");
 	assert_int_equal(create(x, &ALL, basic(x, code_n(x, 4, 1), "A", "110101"), NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "unknown_region");
 }
 
@@ -315,13 +313,13 @@ static void test_create_outside_scope(void **state)
 {
 	struct fx *x = *state;
 	assert_int_equal(create(x, &SHIGATSE, basic(x, code_n(x, 5, 1), "A", "540102"), NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "out_of_scope");
 	assert_int_equal(create(x, &SHIGATSE, basic(x, code_n(x, 5, 1), "A", "540000"), NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", NULL);
 	assert_int_equal(create(x, &NOWHERE, basic(x, code_n(x, 5, 1), "A", "540202"), NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", NULL);
 	/* Inside: a county and the prefecture itself. */
 	create_ok(x, &SHIGATSE, basic(x, code_n(x, 5, 1), "A", "540202"));
@@ -338,9 +336,9 @@ static void test_create_future_dates(void **state)
 	record_set_text(&r, &x->a, ENT_ESTABLISHED_ON, "2199-01-01", 10, &e);
 	assert_int_equal(create(x, &ALL, r, NULL), REG_INVALID);
 	assert_err(x, "established_on", "in_future");
-	r = mk(x, "credit_code", code_n(x, 7, 1), "name", "A", "region_code", "540102",
-	       "industry", "C", "quality_manager_trained", "1", "quality_manager_trained_on",
-	       "2199-01-01", NULL);
+	r = mk(x, "credit_code", code_n(x, 7, 1), "name", "A", "region_code", "540102", "industry",
+	       "C", "quality_manager_trained", "1", "quality_manager_trained_on", "2199-01-01",
+	       NULL);
 	assert_int_equal(create(x, &ALL, r, NULL), REG_INVALID);
 	assert_err(x, "quality_manager_trained_on", "in_future");
 }
@@ -349,24 +347,24 @@ static void test_create_trained_on_needs_trained(void **state)
 {
 	struct fx *x = *state;
 	const char *code = code_n(x, 8, 1);
-	assert_int_equal(create(x, &ALL,
-				mk(x, "credit_code", code, "name", "A", "region_code", "540102",
-				   "industry", "C", "quality_manager_trained_on", "2020-01-01",
-				   NULL),
-				NULL),
-			 REG_INVALID);
+	assert_int_equal(
+	    create(x, &ALL,
+	           mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	              "quality_manager_trained_on", "2020-01-01", NULL),
+	           NULL),
+	    REG_INVALID);
 	assert_err(x, "quality_manager_trained_on", "inconsistent");
 	assert_int_equal(create(x, &ALL,
-				mk(x, "credit_code", code, "name", "A", "region_code", "540102",
-				   "industry", "C", "quality_manager_trained", "否",
-				   "quality_manager_trained_on", "2020-01-01", NULL),
-				NULL),
-			 REG_INVALID);
+	                        mk(x, "credit_code", code, "name", "A", "region_code", "540102",
+	                           "industry", "C", "quality_manager_trained", "否",
+	                           "quality_manager_trained_on", "2020-01-01", NULL),
+	                        NULL),
+	                 REG_INVALID);
 	assert_err(x, "quality_manager_trained_on", "inconsistent");
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
-		     "quality_manager_trained", "是", "quality_manager_trained_on", "2020-01-01",
-		     NULL));
+	          mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	             "quality_manager_trained", "是", "quality_manager_trained_on", "2020-01-01",
+	             NULL));
 }
 
 static void test_create_certificate_needs_certified(void **state)
@@ -374,14 +372,14 @@ static void test_create_certificate_needs_certified(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 9, 1);
 	assert_int_equal(create(x, &ALL,
-				mk(x, "credit_code", code, "name", "A", "region_code", "540102",
-				   "industry", "C", "qms_certificate_no", "Q1", NULL),
-				NULL),
-			 REG_INVALID);
+	                        mk(x, "credit_code", code, "name", "A", "region_code", "540102",
+	                           "industry", "C", "qms_certificate_no", "Q1", NULL),
+	                        NULL),
+	                 REG_INVALID);
 	assert_err(x, "qms_certificate_no", "inconsistent");
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
-		     "qms_certified", "yes", "qms_certificate_no", "Q1", NULL));
+	          mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	             "qms_certified", "yes", "qms_certificate_no", "Q1", NULL));
 }
 
 static void test_create_duplicate(void **state)
@@ -392,7 +390,7 @@ static void test_create_duplicate(void **state)
 	assert_int_equal(create(x, &ALL, basic(x, code, "Other", "540102"), NULL), REG_CONFLICT);
 	assert_err(x, "credit_code", "duplicate");
 	assert_int_equal(create(x, &SHIGATSE, basic(x, code, "Other", "540202"), NULL),
-			 REG_CONFLICT);
+	                 REG_CONFLICT);
 	assert_err(x, "credit_code", NULL);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM enterprise"), 1);
 	assert_string_equal(get_field(x, &ALL, code, ENT_NAME), "A");
@@ -405,8 +403,8 @@ static void test_create_keeps_given_status(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 11, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
-		     "status", "suspended", NULL));
+	          mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	             "status", "suspended", NULL));
 	assert_string_equal(get_field(x, &ALL, code, ENT_STATUS), "suspended");
 }
 
@@ -454,14 +452,13 @@ static void test_multi_range_actor(void **state)
 	assert_int_equal(registry_get(x->db, &LHASA_AND_SHIGATSE, shigatse, &x->a, &r), REG_OK);
 	struct registry_filter f;
 	assert_int_equal(registry_filter_parse(&f, &x->a, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-					       NULL, &x->err),
-			 REG_OK);
+	                                       NULL, &x->err),
+	                 REG_OK);
 	int64_t n = -1;
 	assert_int_equal(registry_count(x->db, &LHASA_AND_SHIGATSE, &f, &n), REG_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(update(x, &LHASA_AND_SHIGATSE, shigatse, mk(x, "name", "New", NULL), 0,
-				NULL),
-			 REG_OK);
+	assert_int_equal(
+	    update(x, &LHASA_AND_SHIGATSE, shigatse, mk(x, "name", "New", NULL), 0, NULL), REG_OK);
 }
 
 /* ---- update ---- */
@@ -471,12 +468,12 @@ static void test_update_changes(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 20, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "Old name", "region_code", "540102",
-		     "industry", "C", "address", "Somewhere", NULL));
+	          mk(x, "credit_code", code, "name", "Old name", "region_code", "540102",
+	             "industry", "C", "address", "Somewhere", NULL));
 	struct record out;
-	assert_int_equal(update(x, &ALL, code, mk(x, "name", "New name", "size", "large", NULL), 0,
-				&out),
-			 REG_OK);
+	assert_int_equal(
+	    update(x, &ALL, code, mk(x, "name", "New name", "size", "large", NULL), 0, &out),
+	    REG_OK);
 	assert_string_equal(out.v[ENT_NAME], "New name");
 	assert_string_equal(out.v[ENT_SIZE], "large");
 	assert_string_equal(out.v[ENT_ADDRESS], "Somewhere"); /* absent: kept */
@@ -491,7 +488,7 @@ static void test_update_changes(void **state)
 	assert_true(strcmp(got.v[ENT_UPDATED_AT], got.v[ENT_CREATED_AT]) >= 0);
 	/* Audited with before and after. */
 	struct db_stmt *st = db_prepare_once(x->db, "SELECT before_json, after_json FROM audit_log "
-						    "WHERE action = 'enterprise.update'");
+	                                            "WHERE action = 'enterprise.update'");
 	assert_int_equal(db_step(st), DB_ROW);
 	json_t *b = json_loads(db_col_text(st, 0, NULL), 0, NULL);
 	json_t *a = json_loads(db_col_text(st, 1, NULL), 0, NULL);
@@ -528,13 +525,13 @@ static void test_update_immutable_code(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 22, 1);
 	create_ok(x, &ALL, basic(x, code, "A", "540102"));
-	assert_int_equal(update(x, &ALL, code, mk(x, "credit_code", code_n(x, 23, 1), NULL), 0,
-				NULL),
-			 REG_INVALID);
+	assert_int_equal(
+	    update(x, &ALL, code, mk(x, "credit_code", code_n(x, 23, 1), NULL), 0, NULL),
+	    REG_INVALID);
 	assert_err(x, "credit_code", "immutable");
 	/* Even given unchanged. */
 	assert_int_equal(update(x, &ALL, code, mk(x, "credit_code", code, NULL), 0, NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "credit_code", "immutable");
 }
 
@@ -546,7 +543,7 @@ static void test_update_clear_required(void **state)
 	assert_int_equal(update(x, &ALL, code, mk(x, "name", NULL, NULL), 0, NULL), REG_INVALID);
 	assert_err(x, "name", "required");
 	assert_int_equal(update(x, &ALL, code, mk(x, "region_code", "", NULL), 0, NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "required");
 	assert_string_equal(get_field(x, &ALL, code, ENT_NAME), "A");
 }
@@ -556,8 +553,8 @@ static void test_update_clear_optional(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 25, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
-		     "address", "Somewhere", NULL));
+	          mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	             "address", "Somewhere", NULL));
 	assert_int_equal(update(x, &ALL, code, mk(x, "address", "", NULL), 0, NULL), REG_OK);
 	assert_null(get_field(x, &ALL, code, ENT_ADDRESS));
 	assert_audit_intact(x);
@@ -577,8 +574,8 @@ static void test_update_clear_status(void **state)
 	} else {
 		if (rc != REG_OK)
 			fail_msg("clearing status gave %d (REG_ERROR is -5), expected REG_OK or "
-				 "REG_INVALID",
-				 rc);
+			         "REG_INVALID",
+			         rc);
 		assert_string_equal(get_field(x, &ALL, code, ENT_STATUS), "active");
 	}
 	assert_audit_intact(x);
@@ -592,7 +589,7 @@ static void test_update_no_change(void **state)
 	int64_t entries = query_int(x, "SELECT count(*) FROM audit_log");
 	struct record out;
 	assert_int_equal(update(x, &ALL, code, mk(x, "name", "A", "industry", "C", NULL), 0, &out),
-			 REG_OK);
+	                 REG_OK);
 	assert_string_equal(out.v[ENT_VERSION], "1");
 	assert_int_equal(update(x, &ALL, code, mk(x, NULL), 1, &out), REG_OK);
 	assert_string_equal(get_field(x, &ALL, code, ENT_VERSION), "1");
@@ -605,15 +602,15 @@ static void test_update_not_found_and_out_of_scope(void **state)
 	const char *lhasa = code_n(x, 28, 1);
 	create_ok(x, &ALL, basic(x, lhasa, "A", "540102"));
 	assert_int_equal(update(x, &ALL, code_n(x, 29, 1), mk(x, "name", "B", NULL), 0, NULL),
-			 REG_NOT_FOUND);
+	                 REG_NOT_FOUND);
 	assert_int_equal(update(x, &SHIGATSE, lhasa, mk(x, "name", "B", NULL), 0, NULL),
-			 REG_NOT_FOUND);
+	                 REG_NOT_FOUND);
 	assert_int_equal(update(x, &NOWHERE, lhasa, mk(x, "name", "B", NULL), 0, NULL),
-			 REG_NOT_FOUND);
+	                 REG_NOT_FOUND);
 	assert_string_equal(get_field(x, &ALL, lhasa, ENT_NAME), "A");
 	/* A stale version of an out-of-scope record is still "not found". */
 	assert_int_equal(update(x, &SHIGATSE, lhasa, mk(x, "name", "B", NULL), 9, NULL),
-			 REG_NOT_FOUND);
+	                 REG_NOT_FOUND);
 }
 
 static void test_update_moves_out_of_scope(void **state)
@@ -622,13 +619,13 @@ static void test_update_moves_out_of_scope(void **state)
 	const char *code = code_n(x, 30, 1);
 	create_ok(x, &SHIGATSE, basic(x, code, "A", "540202"));
 	assert_int_equal(update(x, &SHIGATSE, code, mk(x, "region_code", "540102", NULL), 0, NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "out_of_scope");
 	assert_string_equal(get_field(x, &ALL, code, ENT_REGION_CODE), "540202");
 	assert_int_equal(update(x, &SHIGATSE, code, mk(x, "region_code", "540221", NULL), 0, NULL),
-			 REG_OK);
+	                 REG_OK);
 	assert_int_equal(update(x, &ALL, code, mk(x, "region_code", "540199", NULL), 0, NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "region_code", "unknown_region");
 	assert_audit_intact(x);
 }
@@ -639,28 +636,28 @@ static void test_update_rules_on_merged_record(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 31, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
-		     "qms_certified", "true", "qms_certificate_no", "Q-1", NULL));
+	          mk(x, "credit_code", code, "name", "A", "region_code", "540102", "industry", "C",
+	             "qms_certified", "true", "qms_certificate_no", "Q-1", NULL));
 	assert_int_equal(update(x, &ALL, code, mk(x, "qms_certified", "false", NULL), 0, NULL),
-			 REG_INVALID);
+	                 REG_INVALID);
 	assert_err(x, "qms_certificate_no", "inconsistent");
 	assert_int_equal(update(x, &ALL, code,
-				mk(x, "qms_certified", "false", "qms_certificate_no", "", NULL), 0,
-				NULL),
-			 REG_OK);
-	assert_int_equal(update(x, &ALL, code, mk(x, "established_on", "2199-01-01", NULL), 0,
-				NULL),
-			 REG_INVALID);
+	                        mk(x, "qms_certified", "false", "qms_certificate_no", "", NULL), 0,
+	                        NULL),
+	                 REG_OK);
+	assert_int_equal(
+	    update(x, &ALL, code, mk(x, "established_on", "2199-01-01", NULL), 0, NULL),
+	    REG_INVALID);
 	assert_err(x, "established_on", "in_future");
 }
 
 /* ---- list, count, filters ---- */
 
 struct collect {
-	int n;			     /* rows seen */
+	int n;                       /* rows seen */
 	const char *codes[MAX_ROWS]; /* their credit codes */
 	const char *names[MAX_ROWS]; /* and names */
-	struct arena *a;	     /* where copies go */
+	struct arena *a;             /* where copies go */
 };
 
 static int collect_row(void *ctx, const struct record *r)
@@ -675,12 +672,12 @@ static int collect_row(void *ctx, const struct record *r)
 
 /* Parses list parameters, asserting success. */
 static struct registry_filter filter(struct fx *x, const char *region, const char *industry,
-				     const char *status, const char *size, const char *q,
-				     const char *sort, const char *limit)
+                                     const char *status, const char *size, const char *q,
+                                     const char *sort, const char *limit)
 {
 	struct registry_filter f;
 	if (registry_filter_parse(&f, &x->a, region, industry, status, size, q, sort, limit, NULL,
-				  &x->err) != REG_OK)
+	                          &x->err) != REG_OK)
 		fail_msg("filter rejected: %s", x->err.message);
 	return f;
 }
@@ -703,26 +700,26 @@ static void seed(struct fx *x)
 	struct {
 		const char *name, *region, *industry, *size, *status, *name_bo;
 	} rows[] = {
-		{"拉萨净水有限公司", "540102", "C", "small", "active", "ལྷ་ས་ཆུ་གཙང་།"},
-		{"拉萨酥油茶厂", "540102", "C", "micro", "active", NULL},
-		{"堆龙建材公司", "540103", "C", "medium", "suspended", NULL},
-		{"日喀则青稞酒业", "540202", "C", "small", "active", "གཞིས་ཀ་རྩེ་ཆང་།"},
-		{"江孜卡垫厂", "540222", "C", "micro", "active", NULL},
-		{"日喀则电力", "540202", "D", "large", "active", NULL},
-		{"定日运输", "540223", "G", "small", "revoked", NULL},
-		{"昌都药业", "540302", "C", "medium", "active", NULL},
-		{"阿里盐业", "542523", "B", "small", "active", NULL},
-		{"100% Pure_Water", "540102", "C", "small", "active", NULL},
-		{"100 Pure Water", "540102", "C", "small", "active", NULL},
-		{"拉萨净水有限公司", "540104", "C", "small", "deregistered", NULL},
+	    {"拉萨净水有限公司", "540102", "C", "small", "active", "ལྷ་ས་ཆུ་གཙང་།"},
+	    {"拉萨酥油茶厂", "540102", "C", "micro", "active", NULL},
+	    {"堆龙建材公司", "540103", "C", "medium", "suspended", NULL},
+	    {"日喀则青稞酒业", "540202", "C", "small", "active", "གཞིས་ཀ་རྩེ་ཆང་།"},
+	    {"江孜卡垫厂", "540222", "C", "micro", "active", NULL},
+	    {"日喀则电力", "540202", "D", "large", "active", NULL},
+	    {"定日运输", "540223", "G", "small", "revoked", NULL},
+	    {"昌都药业", "540302", "C", "medium", "active", NULL},
+	    {"阿里盐业", "542523", "B", "small", "active", NULL},
+	    {"100% Pure_Water", "540102", "C", "small", "active", NULL},
+	    {"100 Pure Water", "540102", "C", "small", "active", NULL},
+	    {"拉萨净水有限公司", "540104", "C", "small", "deregistered", NULL},
 	};
 	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct record r = mk(x, "credit_code", code_n(x, 100 + i, 1), "name", rows[i].name,
-				     "region_code", rows[i].region, "industry", rows[i].industry,
-				     "size", rows[i].size, "status", rows[i].status, NULL);
+		                     "region_code", rows[i].region, "industry", rows[i].industry,
+		                     "size", rows[i].size, "status", rows[i].status, NULL);
 		if (rows[i].name_bo)
 			record_set_text(&r, &x->a, ENT_NAME_BO, rows[i].name_bo,
-					strlen(rows[i].name_bo), &x->err);
+			                strlen(rows[i].name_bo), &x->err);
 		create_ok(x, &ALL, r);
 	}
 }
@@ -765,7 +762,7 @@ static void test_list_filters(void **state)
 	assert_int_equal(list_count(x, &ALL, filter(x, NULL, 0, "revoked", 0, 0, 0, 0)), 1);
 	assert_int_equal(list_count(x, &ALL, filter(x, NULL, 0, 0, "small", 0, 0, 0)), 7);
 	assert_int_equal(list_count(x, &ALL, filter(x, "540100", "C", "active", "small", 0, 0, 0)),
-			 3);
+	                 3);
 }
 
 static void test_list_q(void **state)
@@ -811,7 +808,7 @@ static void test_list_scope(void **state)
 	struct registry_filter f = filter(x, 0, 0, 0, 0, 0, 0, 0);
 	const char *next;
 	assert_int_equal(registry_list(x->db, &SHIGATSE, &f, &x->a, collect_row, &c, &next),
-			 REG_OK);
+	                 REG_OK);
 	for (int i = 0; i < c.n; i++) {
 		const char *region = get_field(x, &ALL, c.codes[i], ENT_REGION_CODE);
 		assert_true(atoi(region) >= 540200 && atoi(region) <= 540299);
@@ -843,7 +840,7 @@ static void page_through(struct fx *x, const char *sort, const char *limit, int 
 	struct collect whole = {.a = &x->a};
 	const char *next;
 	assert_int_equal(registry_list(x->db, &ALL, &all, &x->a, collect_row, &whole, &next),
-			 REG_OK);
+	                 REG_OK);
 	assert_null(next);
 	assert_int_equal(whole.n, total);
 	int desc = sort[0] == '-';
@@ -863,12 +860,11 @@ static void page_through(struct fx *x, const char *sort, const char *limit, int 
 	for (;;) {
 		struct registry_filter f;
 		if (registry_filter_parse(&f, &x->a, NULL, NULL, NULL, NULL, NULL, sort, limit,
-					  cursor, &x->err) != REG_OK)
-			fail_msg("cursor %s of sort %s rejected: %s", cursor, sort,
-				 x->err.message);
+		                          cursor, &x->err) != REG_OK)
+			fail_msg("cursor %s of sort %s rejected: %s", cursor, sort, x->err.message);
 		int before = pages.n;
 		assert_int_equal(registry_list(x->db, &ALL, &f, &x->a, collect_row, &pages, &next),
-				 REG_OK);
+		                 REG_OK);
 		assert_true(pages.n - before <= atoi(limit));
 		npages++;
 		assert_true(npages <= total + 2);
@@ -879,7 +875,7 @@ static void page_through(struct fx *x, const char *sort, const char *limit, int 
 	}
 	if (pages.n != whole.n)
 		fail_msg("sort %s limit %s: %d rows paged, %d in one list", sort, limit, pages.n,
-			 whole.n);
+		         whole.n);
 	for (int i = 0; i < whole.n; i++)
 		assert_string_equal(pages.codes[i], whole.codes[i]);
 }
@@ -905,10 +901,10 @@ static void test_cursor_with_filters(void **state)
 	for (int guard = 0; guard < 10; guard++) {
 		struct registry_filter f;
 		assert_int_equal(registry_filter_parse(&f, &x->a, "540100", "C", NULL, NULL, NULL,
-						       "-name", "2", cursor, &x->err),
-				 REG_OK);
+		                                       "-name", "2", cursor, &x->err),
+		                 REG_OK);
 		assert_int_equal(registry_list(x->db, &ALL, &f, &x->a, collect_row, &pages, &next),
-				 REG_OK);
+		                 REG_OK);
 		if (next == NULL)
 			break;
 		cursor = next;
@@ -942,9 +938,9 @@ static void test_cursor_bound_to_sort(void **state)
 	const char *other[] = {"id", "-name", "credit_code"};
 	for (size_t i = 0; i < 3; i++) {
 		struct registry_filter g;
-		assert_int_equal(registry_filter_parse(&g, &x->a, 0, 0, 0, 0, 0, other[i], "3",
-						       next, &x->err),
-				 REG_INVALID);
+		assert_int_equal(
+		    registry_filter_parse(&g, &x->a, 0, 0, 0, 0, 0, other[i], "3", next, &x->err),
+		    REG_INVALID);
 		assert_err(x, "cursor", NULL);
 	}
 }
@@ -964,7 +960,7 @@ static void test_cursor_garbage(void **state)
 	for (size_t i = 0; i < sizeof bad_name / sizeof bad_name[0]; i++) {
 		struct registry_filter f;
 		if (registry_filter_parse(&f, &x->a, 0, 0, 0, 0, 0, "name", 0, bad_name[i],
-					  &x->err) != REG_INVALID)
+		                          &x->err) != REG_INVALID)
 			fail_msg("cursor \"%s\" accepted for sort name", bad_name[i]);
 		assert_err(x, "cursor", NULL);
 	}
@@ -976,8 +972,7 @@ static void test_filter_defaults(void **state)
 {
 	struct fx *x = *state;
 	struct registry_filter f;
-	assert_int_equal(registry_filter_parse(&f, &x->a, 0, 0, 0, 0, 0, 0, 0, 0, &x->err),
-			 REG_OK);
+	assert_int_equal(registry_filter_parse(&f, &x->a, 0, 0, 0, 0, 0, 0, 0, 0, &x->err), REG_OK);
 	assert_int_equal(f.region, 0);
 	assert_null(f.industry);
 	assert_null(f.status);
@@ -994,8 +989,8 @@ static void test_filter_accepts(void **state)
 	struct fx *x = *state;
 	struct registry_filter f;
 	assert_int_equal(registry_filter_parse(&f, &x->a, "540200", "T", "deregistered", "large",
-					       "拉萨", "-credit_code", "1000", NULL, &x->err),
-			 REG_OK);
+	                                       "拉萨", "-credit_code", "1000", NULL, &x->err),
+	                 REG_OK);
 	assert_int_equal(f.region, 540200);
 	assert_string_equal(f.industry, "T");
 	assert_string_equal(f.status, "deregistered");
@@ -1005,19 +1000,19 @@ static void test_filter_accepts(void **state)
 	assert_int_equal(f.desc, 1);
 	assert_int_equal(f.limit, 1000);
 	assert_int_equal(registry_filter_parse(&f, &x->a, 0, 0, 0, 0, 0, "name", "1", 0, &x->err),
-			 REG_OK);
+	                 REG_OK);
 	assert_int_equal(f.sort, REG_SORT_NAME);
 	assert_int_equal(f.limit, 1);
 }
 
 static void expect_param_error(struct fx *x, const char *param, const char *region,
-			       const char *industry, const char *status, const char *size,
-			       const char *q, const char *sort, const char *limit)
+                               const char *industry, const char *status, const char *size,
+                               const char *q, const char *sort, const char *limit)
 {
 	struct registry_filter f;
 	memset(&x->err, 0, sizeof x->err);
 	int rc = registry_filter_parse(&f, &x->a, region, industry, status, size, q, sort, limit,
-				       NULL, &x->err);
+	                               NULL, &x->err);
 	if (rc != REG_INVALID)
 		fail_msg("%s: accepted", param);
 	assert_err(x, param, NULL);
@@ -1058,26 +1053,26 @@ static void test_filter_errors_name_parameter(void **state)
 	longq[100] = '\0';
 	struct registry_filter f;
 	assert_int_equal(registry_filter_parse(&f, &x->a, 0, 0, 0, 0, longq, 0, 0, 0, &x->err),
-			 REG_OK);
+	                 REG_OK);
 }
 
 /* ---- import ---- */
 
 static const struct registry_import_options SKIP = {REG_IMPORT_SKIP_BAD, 0, TEXT_ENC_AUTO};
 static const struct registry_import_options ALL_OR_NOTHING = {REG_IMPORT_ALL_OR_NOTHING, 0,
-							      TEXT_ENC_AUTO};
+                                                              TEXT_ENC_AUTO};
 static const struct registry_import_options DRY_RUN = {REG_IMPORT_SKIP_BAD, 1, TEXT_ENC_AUTO};
 
 static struct registry_import_report import_as(struct fx *x, const struct actor *who,
-					       const char *csv, size_t n,
-					       const struct registry_import_options *opt)
+                                               const char *csv, size_t n,
+                                               const struct registry_import_options *opt)
 {
 	struct registry_import_report rep;
 	assert_int_equal(registry_import(x->db, who, csv, n, opt, &x->a, &rep), REG_OK);
 	/* The report's counts always add up, and it is valid JSON. */
 	if (rep.file_error == NULL)
 		assert_int_equal(rep.rows,
-				 rep.created + rep.updated + rep.unchanged + rep.rejected);
+		                 rep.created + rep.updated + rep.unchanged + rep.rejected);
 	struct buf js = {0};
 	registry_import_report_json(&rep, &js);
 	json_error_t jerr;
@@ -1096,7 +1091,7 @@ static struct registry_import_report import_as(struct fx *x, const struct actor 
 }
 
 static struct registry_import_report import(struct fx *x, const char *csv,
-					    const struct registry_import_options *opt)
+                                            const struct registry_import_options *opt)
 {
 	return import_as(x, &ALL, csv, strlen(csv), opt);
 }
@@ -1105,7 +1100,7 @@ static struct registry_import_report import(struct fx *x, const char *csv,
 static int audit_mentions(struct fx *x, const char *code)
 {
 	static const char sql[] = "SELECT count(*) FROM audit_log WHERE entity_key = ?1 OR "
-				  "instr(after_json, ?1) > 0";
+	                          "instr(after_json, ?1) > 0";
 	struct db_stmt *st = db_prepare(x->db, sql);
 	db_bind_cstr(st, 1, code);
 	assert_int_equal(db_step(st), DB_ROW);
@@ -1123,11 +1118,11 @@ static int64_t count_enterprises(struct fx *x)
 static const char *csv3(struct fx *x, unsigned base)
 {
 	return arena_printf(&x->a,
-			    "credit_code,name,region_code,industry\n"
-			    "%s,拉萨净水有限公司,540102,C\n"
-			    "%s,\"日喀则青稞酒业, 有限公司\",540202,C\n"
-			    "%s,阿里盐业,542523,B\n",
-			    code_n(x, base, 1), code_n(x, base + 1, 1), code_n(x, base + 2, 1));
+	                    "credit_code,name,region_code,industry\n"
+	                    "%s,拉萨净水有限公司,540102,C\n"
+	                    "%s,\"日喀则青稞酒业, 有限公司\",540202,C\n"
+	                    "%s,阿里盐业,542523,B\n",
+	                    code_n(x, base, 1), code_n(x, base + 1, 1), code_n(x, base + 2, 1));
 }
 
 static void test_import_utf8(void **state)
@@ -1144,7 +1139,7 @@ static void test_import_utf8(void **state)
 	assert_int_equal(rep.committed, 1);
 	assert_int_equal(count_enterprises(x), 3);
 	assert_string_equal(get_field(x, &ALL, code_n(x, 201, 1), ENT_NAME),
-			    "日喀则青稞酒业, 有限公司");
+	                    "日喀则青稞酒业, 有限公司");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 202, 1), ENT_STATUS), "active");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 202, 1), ENT_VERSION), "1");
 	/* The file's hash. */
@@ -1159,16 +1154,16 @@ static void test_import_utf8(void **state)
 	for (unsigned i = 0; i < 3; i++)
 		assert_true(audit_mentions(x, code_n(x, 200 + i, 1)));
 	assert_true(query_int(x, "SELECT count(*) FROM audit_log WHERE action = "
-				 "'enterprise.import' AND after_json LIKE '%\"rows\":3%'") == 1);
+	                         "'enterprise.import' AND after_json LIKE '%\"rows\":3%'") == 1);
 }
 
 static void test_import_bom_and_crlf(void **state)
 {
 	struct fx *x = *state;
 	const char *csv = arena_printf(&x->a,
-				       "\xEF\xBB\xBF"
-				       "credit_code,name,region_code,industry\r\n%s,A,540102,C\r\n",
-				       code_n(x, 210, 1));
+	                               "\xEF\xBB\xBF"
+	                               "credit_code,name,region_code,industry\r\n%s,A,540102,C\r\n",
+	                               code_n(x, 210, 1));
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_null(rep.file_error);
 	assert_string_equal(rep.encoding, "utf-8");
@@ -1192,12 +1187,12 @@ static char *to_gb18030(const char *utf8, size_t *n)
 static const char *labels_csv(struct fx *x, unsigned base)
 {
 	return arena_printf(&x->a,
-			    "统一社会信用代码,企业名称,行政区划代码,行业门类,企业规模,成立日期,"
-			    "质量负责人是否培训,质量负责人培训日期,住所\n"
-			    "%s,拉萨净水有限公司,540102,C,small,2010-01-02,是,2020-05-06,"
-			    "拉萨市城关区\n"
-			    "%s,日喀则青稞酒业,540202,C,micro,,否,,日喀则市桑珠孜区\n",
-			    code_n(x, base, 1), code_n(x, base + 1, 1));
+	                    "统一社会信用代码,企业名称,行政区划代码,行业门类,企业规模,成立日期,"
+	                    "质量负责人是否培训,质量负责人培训日期,住所\n"
+	                    "%s,拉萨净水有限公司,540102,C,small,2010-01-02,是,2020-05-06,"
+	                    "拉萨市城关区\n"
+	                    "%s,日喀则青稞酒业,540202,C,micro,,否,,日喀则市桑珠孜区\n",
+	                    code_n(x, base, 1), code_n(x, base + 1, 1));
 }
 
 static void check_labels_import(struct fx *x, unsigned base)
@@ -1253,11 +1248,11 @@ static void test_import_gb18030(void **state)
 static const char *bad_middle_csv(struct fx *x, unsigned base)
 {
 	return arena_printf(&x->a,
-			    "credit_code,name,region_code,industry\n"
-			    "%s,A,540102,C\n"
-			    "%s,B,540102,Z\n"
-			    "%s,C,540102,C\n",
-			    code_n(x, base, 1), code_n(x, base + 1, 1), code_n(x, base + 2, 1));
+	                    "credit_code,name,region_code,industry\n"
+	                    "%s,A,540102,C\n"
+	                    "%s,B,540102,Z\n"
+	                    "%s,C,540102,C\n",
+	                    code_n(x, base, 1), code_n(x, base + 1, 1), code_n(x, base + 2, 1));
 }
 
 static void test_import_all_or_nothing(void **state)
@@ -1291,8 +1286,8 @@ static void test_import_skip_bad(void **state)
 	assert_int_equal(registry_get(x->db, &ALL, code_n(x, 251, 1), &x->a, &r), REG_NOT_FOUND);
 	assert_int_equal(registry_get(x->db, &ALL, code_n(x, 252, 1), &x->a, &r), REG_OK);
 	assert_int_equal(query_int(x, "SELECT count(*) FROM audit_log WHERE action = "
-				      "'enterprise.import' AND outcome = 'partial'"),
-			 1);
+	                              "'enterprise.import' AND outcome = 'partial'"),
+	                 1);
 }
 
 static void test_import_dry_run(void **state)
@@ -1320,9 +1315,9 @@ static void test_import_duplicate_in_file(void **state)
 	struct fx *x = *state;
 	const char *a = code_n(x, 270, 1), *b = code_n(x, 271, 1);
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry\n"
-				       "%s,A,540102,C\n%s,B,540102,C\n%s,A again,540102,C\n",
-				       a, b, a);
+	                               "credit_code,name,region_code,industry\n"
+	                               "%s,A,540102,C\n%s,B,540102,C\n%s,A again,540102,C\n",
+	                               a, b, a);
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.created, 2);
@@ -1338,8 +1333,8 @@ static void test_import_duplicate_in_file(void **state)
 	for (int i = 0; i < 19; i++)
 		lower[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
 	csv = arena_printf(&x->a,
-			   "credit_code,name,region_code,industry\n%s,A,540102,C\n%s,A,540102,C\n",
-			   a, lower);
+	                   "credit_code,name,region_code,industry\n%s,A,540102,C\n%s,A,540102,C\n",
+	                   a, lower);
 	rep = import(x, csv, &DRY_RUN);
 	assert_int_equal(rep.rejected, 1);
 }
@@ -1350,17 +1345,17 @@ static void test_import_row_and_line_numbers(void **state)
 {
 	struct fx *x = *state;
 	const char *csv = arena_printf(
-		&x->a,
-		"credit_code,name,region_code,industry,standards_adopted\n" /* line 1, row 1 */
-		"%s,A,540102,C,\"first\nsecond\"\n"		   /* lines 2-3, row 2 */
-		"%s,B,540102,Z,\n"				   /* line 4, row 3: bad */
-		"%s,C,540102,C\n"				   /* line 5, row 4: 4 fields */
-		"\n"						   /* line 6: blank */
-		"%s,D,540102,C,\n"				   /* line 7, row 5 */
-		"%s,E\"x,540102,C,\n"				   /* line 8, row 6: csv */
-		"%s,F,540102,C,\n",				   /* line 9, row 7 */
-		code_n(x, 280, 1), code_n(x, 281, 1), code_n(x, 282, 1), code_n(x, 283, 1),
-		code_n(x, 284, 1), code_n(x, 285, 1));
+	    &x->a,
+	    "credit_code,name,region_code,industry,standards_adopted\n" /* line 1, row 1 */
+	    "%s,A,540102,C,\"first\nsecond\"\n"                         /* lines 2-3, row 2 */
+	    "%s,B,540102,Z,\n"                                          /* line 4, row 3: bad */
+	    "%s,C,540102,C\n"     /* line 5, row 4: 4 fields */
+	    "\n"                  /* line 6: blank */
+	    "%s,D,540102,C,\n"    /* line 7, row 5 */
+	    "%s,E\"x,540102,C,\n" /* line 8, row 6: csv */
+	    "%s,F,540102,C,\n",   /* line 9, row 7 */
+	    code_n(x, 280, 1), code_n(x, 281, 1), code_n(x, 282, 1), code_n(x, 283, 1),
+	    code_n(x, 284, 1), code_n(x, 285, 1));
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_null(rep.file_error);
 	assert_int_equal(rep.rows, 6);
@@ -1379,7 +1374,7 @@ static void test_import_row_and_line_numbers(void **state)
 	assert_null(rep.errors[2].field);
 	assert_string_equal(rep.errors[2].code, "csv");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 280, 1), ENT_STANDARDS_ADOPTED),
-			    "first\nsecond");
+	                    "first\nsecond");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 285, 1), ENT_NAME), "F");
 }
 
@@ -1388,7 +1383,7 @@ static void test_import_every_bad_field_reported(void **state)
 {
 	struct fx *x = *state;
 	const char *csv = "credit_code,name,region_code,industry,established_on\n"
-			  "91110000101623741J,,abc,Z,2023-02-29\n";
+	                  "91110000101623741J,,abc,Z,2023-02-29\n";
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.rows, 1);
 	assert_int_equal(rep.rejected, 1);
@@ -1409,9 +1404,9 @@ static void test_import_update_and_unchanged(void **state)
 	assert_int_equal(rep.created + rep.updated, 0);
 	assert_string_equal(get_field(x, &ALL, code_n(x, 290, 1), ENT_VERSION), "1");
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry\n"
-				       "%s,拉萨净水有限公司,540102,C\n%s,New name,540202,C\n",
-				       code_n(x, 290, 1), code_n(x, 291, 1));
+	                               "credit_code,name,region_code,industry\n"
+	                               "%s,拉萨净水有限公司,540102,C\n%s,New name,540202,C\n",
+	                               code_n(x, 290, 1), code_n(x, 291, 1));
 	rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.unchanged, 1);
 	assert_int_equal(rep.updated, 1);
@@ -1420,9 +1415,9 @@ static void test_import_update_and_unchanged(void **state)
 	assert_int_equal(count_audit(x, "enterprise.import.update"), 1);
 	/* The update's audit entry holds before and after. */
 	assert_int_equal(query_int(x, "SELECT count(*) FROM audit_log WHERE action = "
-				      "'enterprise.import.update' AND before_json LIKE "
-				      "'%日喀则青稞酒业%' AND after_json LIKE '%New name%'"),
-			 1);
+	                              "'enterprise.import.update' AND before_json LIKE "
+	                              "'%日喀则青稞酒业%' AND after_json LIKE '%New name%'"),
+	                 1);
 }
 
 /* Columns the file does not have are not cleared by an update from it. */
@@ -1431,12 +1426,11 @@ static void test_import_update_keeps_absent_columns(void **state)
 	struct fx *x = *state;
 	const char *code = code_n(x, 300, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", code, "name", "Old", "region_code", "540102", "industry", "C",
-		     "address", "拉萨市城关区", "contact_phone", "0891-6333333", "status",
-		     "suspended", NULL));
-	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry\n%s,New,540102,C\n",
-				       code);
+	          mk(x, "credit_code", code, "name", "Old", "region_code", "540102", "industry",
+	             "C", "address", "拉萨市城关区", "contact_phone", "0891-6333333", "status",
+	             "suspended", NULL));
+	const char *csv =
+	    arena_printf(&x->a, "credit_code,name,region_code,industry\n%s,New,540102,C\n", code);
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.updated, 1);
 	assert_string_equal(get_field(x, &ALL, code, ENT_NAME), "New");
@@ -1445,8 +1439,8 @@ static void test_import_update_keeps_absent_columns(void **state)
 	const char *status = get_field(x, &ALL, code, ENT_STATUS);
 	if (addr == NULL || phone == NULL || strcmp(status, "suspended") != 0)
 		fail_msg("import without those columns changed address to %s, contact_phone to "
-			 "%s, status to %s",
-			 addr ? addr : "NULL", phone ? phone : "NULL", status);
+		         "%s, status to %s",
+		         addr ? addr : "NULL", phone ? phone : "NULL", status);
 }
 
 /* The rules across fields hold for the record as stored after an import merged a row into
@@ -1457,17 +1451,17 @@ static void test_import_merge_keeps_rules(void **state)
 	struct fx *x = *state;
 	const char *a = code_n(x, 350, 1), *b = code_n(x, 351, 1);
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", a, "name", "A", "region_code", "540102", "industry", "C",
-		     "qms_certified", "true", "qms_certificate_no", "Q-1", NULL));
+	          mk(x, "credit_code", a, "name", "A", "region_code", "540102", "industry", "C",
+	             "qms_certified", "true", "qms_certificate_no", "Q-1", NULL));
 	create_ok(x, &ALL,
-		  mk(x, "credit_code", b, "name", "B", "region_code", "540102", "industry", "C",
-		     "quality_manager_trained", "true", "quality_manager_trained_on", "2020-01-01",
-		     NULL));
+	          mk(x, "credit_code", b, "name", "B", "region_code", "540102", "industry", "C",
+	             "quality_manager_trained", "true", "quality_manager_trained_on", "2020-01-01",
+	             NULL));
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry,qms_certified,"
-				       "quality_manager_trained\n"
-				       "%s,A,540102,C,false,\n%s,B,540102,C,,false\n",
-				       a, b);
+	                               "credit_code,name,region_code,industry,qms_certified,"
+	                               "quality_manager_trained\n"
+	                               "%s,A,540102,C,false,\n%s,B,540102,C,,false\n",
+	                               a, b);
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	for (int i = 0; i < 2; i++) {
 		const char *code = i ? b : a;
@@ -1477,14 +1471,14 @@ static void test_import_merge_keeps_rules(void **state)
 		const char *trained_on = get_field(x, &ALL, code, ENT_QUALITY_MANAGER_TRAINED_ON);
 		if (cert_no && !(certified && certified[0] == '1'))
 			fail_msg("%s stored with qms_certificate_no %s but qms_certified %s "
-				 "(report: %zu updated, %zu rejected)",
-				 code, cert_no, certified ? certified : "NULL", rep.updated,
-				 rep.rejected);
+			         "(report: %zu updated, %zu rejected)",
+			         code, cert_no, certified ? certified : "NULL", rep.updated,
+			         rep.rejected);
 		if (trained_on && !(trained && trained[0] == '1'))
 			fail_msg("%s stored with quality_manager_trained_on %s but "
-				 "quality_manager_trained %s (report: %zu updated, %zu rejected)",
-				 code, trained_on, trained ? trained : "NULL", rep.updated,
-				 rep.rejected);
+			         "quality_manager_trained %s (report: %zu updated, %zu rejected)",
+			         code, trained_on, trained ? trained : "NULL", rep.updated,
+			         rep.rejected);
 	}
 }
 
@@ -1531,10 +1525,10 @@ static void test_import_export_format(void **state)
 	struct buf csv = {0};
 	record_type_write_csv_header(&ENTERPRISE_TYPE, &csv);
 	for (unsigned i = 0; i < 3; i++) {
-		struct record r = mk(x, "credit_code", code_n(x, 310 + i, 1), "name",
-				     i == 1 ? "Comma, \"quote\"" : "Plain", "region_code",
-				     "540102", "industry", "C", "standards_adopted", "GB 1\nGB 2",
-				     "qms_certified", "true", NULL);
+		struct record r =
+		    mk(x, "credit_code", code_n(x, 310 + i, 1), "name",
+		       i == 1 ? "Comma, \"quote\"" : "Plain", "region_code", "540102", "industry",
+		       "C", "standards_adopted", "GB 1\nGB 2", "qms_certified", "true", NULL);
 		record_set(&r, &x->a, ENT_VERSION, "9", 1);
 		record_set(&r, &x->a, ENT_CREATED_AT, "2000-01-01T00:00:00Z", 20);
 		record_write_csv(&r, &csv);
@@ -1546,9 +1540,9 @@ static void test_import_export_format(void **state)
 	assert_string_equal(get_field(x, &ALL, code_n(x, 311, 1), ENT_NAME), "Comma, \"quote\"");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 311, 1), ENT_VERSION), "1");
 	assert_string_equal(get_field(x, &ALL, code_n(x, 311, 1), ENT_STANDARDS_ADOPTED),
-			    "GB 1\nGB 2");
+	                    "GB 1\nGB 2");
 	assert_string_not_equal(get_field(x, &ALL, code_n(x, 311, 1), ENT_CREATED_AT),
-				"2000-01-01T00:00:00Z");
+	                        "2000-01-01T00:00:00Z");
 	buf_free(&csv);
 }
 
@@ -1556,9 +1550,9 @@ static void test_import_warnings(void **state)
 {
 	struct fx *x = *state;
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry\n"
-				       "%s,A,540102,C\n%s,B,540102,C\n",
-				       code_n(x, 320, 0), code_n(x, 321, 1));
+	                               "credit_code,name,region_code,industry\n"
+	                               "%s,A,540102,C\n%s,B,540102,C\n",
+	                               code_n(x, 320, 0), code_n(x, 321, 1));
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.created, 2);
 	assert_int_equal(rep.total_warnings, 1);
@@ -1574,11 +1568,11 @@ static void test_import_scope(void **state)
 	const char *lhasa = code_n(x, 330, 1);
 	create_ok(x, &ALL, basic(x, lhasa, "Lhasa Co", "540102"));
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry\n"
-				       "%s,In Lhasa,540102,C\n"	    /* row 2: region out of scope */
-				       "%s,Moved,540202,C\n"	    /* row 3: record out of scope */
-				       "%s,Shigatse Co,540202,C\n", /* row 4: fine */
-				       code_n(x, 331, 1), lhasa, code_n(x, 332, 1));
+	                               "credit_code,name,region_code,industry\n"
+	                               "%s,In Lhasa,540102,C\n"     /* row 2: region out of scope */
+	                               "%s,Moved,540202,C\n"        /* row 3: record out of scope */
+	                               "%s,Shigatse Co,540202,C\n", /* row 4: fine */
+	                               code_n(x, 331, 1), lhasa, code_n(x, 332, 1));
 	struct registry_import_report rep = import_as(x, &SHIGATSE, csv, strlen(csv), &SKIP);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.created, 1);
@@ -1599,11 +1593,11 @@ static void test_import_rules(void **state)
 {
 	struct fx *x = *state;
 	const char *csv = arena_printf(&x->a,
-				       "credit_code,name,region_code,industry,qms_certificate_no,"
-				       "established_on\n"
-				       "%s,A,540102,C,Q-1,\n%s,B,540102,C,,2199-01-01\n"
-				       "%s,C,540199,C,,\n",
-				       code_n(x, 340, 1), code_n(x, 341, 1), code_n(x, 342, 1));
+	                               "credit_code,name,region_code,industry,qms_certificate_no,"
+	                               "established_on\n"
+	                               "%s,A,540102,C,Q-1,\n%s,B,540102,C,,2199-01-01\n"
+	                               "%s,C,540199,C,,\n",
+	                               code_n(x, 340, 1), code_n(x, 341, 1), code_n(x, 342, 1));
 	struct registry_import_report rep = import(x, csv, &SKIP);
 	assert_int_equal(rep.rejected, 3);
 	assert_string_equal(rep.errors[0].field, "qms_certificate_no");
@@ -1615,61 +1609,61 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_create_and_get),
-		T(test_create_audit_entry),
-		T(test_create_required_missing),
-		T(test_create_unknown_region),
-		T(test_create_outside_scope),
-		T(test_create_future_dates),
-		T(test_create_trained_on_needs_trained),
-		T(test_create_certificate_needs_certified),
-		T(test_create_duplicate),
-		T(test_create_keeps_given_status),
-		T(test_create_ids),
-		T(test_get_not_found),
-		T(test_get_out_of_scope),
-		T(test_multi_range_actor),
-		T(test_update_changes),
-		T(test_update_stale_version),
-		T(test_update_immutable_code),
-		T(test_update_clear_required),
-		T(test_update_clear_optional),
-		T(test_update_clear_status),
-		T(test_update_no_change),
-		T(test_update_not_found_and_out_of_scope),
-		T(test_update_moves_out_of_scope),
-		T(test_update_rules_on_merged_record),
-		T(test_list_all_in_id_order),
-		T(test_list_filters),
-		T(test_list_q),
-		T(test_list_scope),
-		T(test_list_callback_stops),
-		T(test_cursor_round_trip),
-		T(test_cursor_with_filters),
-		T(test_cursor_none_after_exactly_full_last_page),
-		T(test_cursor_bound_to_sort),
-		T(test_cursor_garbage),
-		T(test_filter_defaults),
-		T(test_filter_accepts),
-		T(test_filter_errors_name_parameter),
-		T(test_import_utf8),
-		T(test_import_bom_and_crlf),
-		T(test_import_chinese_labels),
-		T(test_import_gb18030),
-		T(test_import_all_or_nothing),
-		T(test_import_skip_bad),
-		T(test_import_dry_run),
-		T(test_import_duplicate_in_file),
-		T(test_import_row_and_line_numbers),
-		T(test_import_every_bad_field_reported),
-		T(test_import_update_and_unchanged),
-		T(test_import_update_keeps_absent_columns),
-		T(test_import_merge_keeps_rules),
-		T(test_import_file_errors),
-		T(test_import_export_format),
-		T(test_import_warnings),
-		T(test_import_scope),
-		T(test_import_rules),
+	    T(test_create_and_get),
+	    T(test_create_audit_entry),
+	    T(test_create_required_missing),
+	    T(test_create_unknown_region),
+	    T(test_create_outside_scope),
+	    T(test_create_future_dates),
+	    T(test_create_trained_on_needs_trained),
+	    T(test_create_certificate_needs_certified),
+	    T(test_create_duplicate),
+	    T(test_create_keeps_given_status),
+	    T(test_create_ids),
+	    T(test_get_not_found),
+	    T(test_get_out_of_scope),
+	    T(test_multi_range_actor),
+	    T(test_update_changes),
+	    T(test_update_stale_version),
+	    T(test_update_immutable_code),
+	    T(test_update_clear_required),
+	    T(test_update_clear_optional),
+	    T(test_update_clear_status),
+	    T(test_update_no_change),
+	    T(test_update_not_found_and_out_of_scope),
+	    T(test_update_moves_out_of_scope),
+	    T(test_update_rules_on_merged_record),
+	    T(test_list_all_in_id_order),
+	    T(test_list_filters),
+	    T(test_list_q),
+	    T(test_list_scope),
+	    T(test_list_callback_stops),
+	    T(test_cursor_round_trip),
+	    T(test_cursor_with_filters),
+	    T(test_cursor_none_after_exactly_full_last_page),
+	    T(test_cursor_bound_to_sort),
+	    T(test_cursor_garbage),
+	    T(test_filter_defaults),
+	    T(test_filter_accepts),
+	    T(test_filter_errors_name_parameter),
+	    T(test_import_utf8),
+	    T(test_import_bom_and_crlf),
+	    T(test_import_chinese_labels),
+	    T(test_import_gb18030),
+	    T(test_import_all_or_nothing),
+	    T(test_import_skip_bad),
+	    T(test_import_dry_run),
+	    T(test_import_duplicate_in_file),
+	    T(test_import_row_and_line_numbers),
+	    T(test_import_every_bad_field_reported),
+	    T(test_import_update_and_unchanged),
+	    T(test_import_update_keeps_absent_columns),
+	    T(test_import_merge_keeps_rules),
+	    T(test_import_file_errors),
+	    T(test_import_export_format),
+	    T(test_import_warnings),
+	    T(test_import_scope),
+	    T(test_import_rules),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

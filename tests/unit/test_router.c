@@ -21,7 +21,7 @@
 
 /* Matches method and path; returns the result, and the route and params through pointers. */
 static int match(const char *method, const char *path, const struct route **route,
-		 const char **params, struct arena *a)
+                 const char **params, struct arena *a)
 {
 	*route = NULL;
 	for (int i = 0; i < HTTP_MAX_PATH_PARAMS; i++)
@@ -30,7 +30,7 @@ static int match(const char *method, const char *path, const struct route **rout
 }
 
 static void expect_route(const char *method, const char *path, const char *pattern,
-			 const char *param0)
+                         const char *param0)
 {
 	struct arena a = {0};
 	const struct route *r;
@@ -113,9 +113,9 @@ static void test_param_capture(void **state)
 {
 	(void)state;
 	expect_route("GET", "/api/v1/enterprises/91110000101623741K",
-		     "/api/v1/enterprises/{credit_code}", "91110000101623741K");
+	             "/api/v1/enterprises/{credit_code}", "91110000101623741K");
 	expect_route("PATCH", "/api/v1/enterprises/91110000101623741K",
-		     "/api/v1/enterprises/{credit_code}", "91110000101623741K");
+	             "/api/v1/enterprises/{credit_code}", "91110000101623741K");
 	expect_route("GET", "/api/v1/regions/540102", "/api/v1/regions/{code}", "540102");
 	/* Any bytes but '/' make up a segment; checking them is the handler's job. */
 	expect_route("GET", "/api/v1/regions/%E6%8B%89", "/api/v1/regions/{code}", "%E6%8B%89");
@@ -130,7 +130,7 @@ static void test_exact_and_param_overlap(void **state)
 	(void)state;
 	expect_route("POST", "/api/v1/enterprises/import", "/api/v1/enterprises/import", NULL);
 	expect_route("GET", "/api/v1/enterprises/import", "/api/v1/enterprises/{credit_code}",
-		     "import");
+	             "import");
 }
 
 static void test_param_copied_into_arena(void **state)
@@ -229,7 +229,7 @@ static void test_openapi(void **state)
 				fail_msg("%s %s missing", m, r->pattern);
 			nops++;
 			assert_string_equal(json_string_value(json_object_get(op, "summary")),
-					    r->summary);
+			                    r->summary);
 			/* One path parameter per {name}. */
 			json_t *params = json_object_get(op, "parameters");
 			size_t npath = 0;
@@ -240,7 +240,7 @@ static void test_openapi(void **state)
 					npath++;
 					char want[64];
 					snprintf(want, sizeof want, "{%s}",
-						 json_string_value(json_object_get(prm, "name")));
+					         json_string_value(json_object_get(prm, "name")));
 					assert_non_null(strstr(r->pattern, want));
 				}
 			}
@@ -273,16 +273,16 @@ static void test_openapi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tables_well_formed),
-		cmocka_unit_test(test_exact_paths),
-		cmocka_unit_test(test_param_capture),
-		cmocka_unit_test(test_exact_and_param_overlap),
-		cmocka_unit_test(test_param_copied_into_arena),
-		cmocka_unit_test(test_trailing_slash_not_matched),
-		cmocka_unit_test(test_empty_segment_not_matched),
-		cmocka_unit_test(test_not_found),
-		cmocka_unit_test(test_method_not_allowed),
-		cmocka_unit_test(test_openapi),
+	    cmocka_unit_test(test_tables_well_formed),
+	    cmocka_unit_test(test_exact_paths),
+	    cmocka_unit_test(test_param_capture),
+	    cmocka_unit_test(test_exact_and_param_overlap),
+	    cmocka_unit_test(test_param_copied_into_arena),
+	    cmocka_unit_test(test_trailing_slash_not_matched),
+	    cmocka_unit_test(test_empty_segment_not_matched),
+	    cmocka_unit_test(test_not_found),
+	    cmocka_unit_test(test_method_not_allowed),
+	    cmocka_unit_test(test_openapi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@
 #define ALPHABET "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 static const char *const VALID[] = {"91110000101623741K", "911101066976941872",
-				    "91350100M000100Y43"};
+                                    "91350100M000100Y43"};
 static const int WEIGHTS[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
 static enum uscc_result check_str(const char *s, int *org_ok)
@@ -128,7 +128,7 @@ static void test_every_single_change_rejected(void **state)
 				enum uscc_result rc = uscc_check(code, USCC_LEN, NULL);
 				if (rc == USCC_OK)
 					fail_msg("%s (position %d of %s changed) accepted", code,
-						 pos + 1, VALID[k]);
+					         pos + 1, VALID[k]);
 				/* Letters in 3-8 are region errors, anything else a check error. */
 				if (pos >= 2 && pos < 8 && !(*a >= '0' && *a <= '9'))
 					assert_int_equal(rc, USCC_BAD_REGION);
@@ -183,7 +183,8 @@ static void test_forbidden_letters(void **state)
 	const char forbidden[] = "IOSVZ";
 	for (const char *f = forbidden; *f; f++) {
 		assert_int_equal(uscc_char_value(*f), -1);
-		/* In the organisation code part (where letters may stand) and as check character. */
+		/* In the organisation code part (where letters may stand) and as check character.
+		 */
 		char code[USCC_LEN + 1];
 		memcpy(code, VALID[2], sizeof code);
 		code[8] = *f;
@@ -332,7 +333,7 @@ static void test_result_messages(void **state)
 {
 	(void)state;
 	const enum uscc_result all[] = {USCC_OK, USCC_BAD_LENGTH, USCC_BAD_CHARACTER,
-					USCC_BAD_REGION, USCC_BAD_CHECK};
+	                                USCC_BAD_REGION, USCC_BAD_CHECK};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		const char *m = uscc_result_message(all[i]);
 		assert_non_null(m);
@@ -340,7 +341,7 @@ static void test_result_messages(void **state)
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(m, uscc_result_message(all[j]));
 	}
-	assert_non_null(uscc_result_message((enum uscc_result)-99));
+	assert_non_null(uscc_result_message((enum uscc_result) - 99));
 }
 
 /*
@@ -358,30 +359,30 @@ static void test_check_char_bad_body(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_examples),
-		cmocka_unit_test(test_weights_are_powers_of_three),
-		cmocka_unit_test(test_worked_sum_477_gives_K),
-		cmocka_unit_test(test_check_char_of_examples),
-		cmocka_unit_test(test_check_char_31_maps_to_zero),
-		cmocka_unit_test(test_last_char_J_rejected),
-		cmocka_unit_test(test_every_single_change_rejected),
-		cmocka_unit_test(test_every_foreign_character_rejected),
-		cmocka_unit_test(test_length_17_and_19),
-		cmocka_unit_test(test_length_is_n),
-		cmocka_unit_test(test_forbidden_letters),
-		cmocka_unit_test(test_lower_case_rejected),
-		cmocka_unit_test(test_char_values),
-		cmocka_unit_test(test_region_positions_must_be_digits),
-		cmocka_unit_test(test_org_check_char_examples),
-		cmocka_unit_test(test_org_check_10_is_X),
-		cmocka_unit_test(test_org_check_11_is_0),
-		cmocka_unit_test(test_org_check_letter_values),
-		cmocka_unit_test(test_org_check_bad_body),
-		cmocka_unit_test(test_org_ok_with_X_and_0),
-		cmocka_unit_test(test_org_fail_is_warning_only),
-		cmocka_unit_test(test_org_ok_zero_on_failure),
-		cmocka_unit_test(test_result_messages),
-		cmocka_unit_test(test_check_char_bad_body),
+	    cmocka_unit_test(test_valid_examples),
+	    cmocka_unit_test(test_weights_are_powers_of_three),
+	    cmocka_unit_test(test_worked_sum_477_gives_K),
+	    cmocka_unit_test(test_check_char_of_examples),
+	    cmocka_unit_test(test_check_char_31_maps_to_zero),
+	    cmocka_unit_test(test_last_char_J_rejected),
+	    cmocka_unit_test(test_every_single_change_rejected),
+	    cmocka_unit_test(test_every_foreign_character_rejected),
+	    cmocka_unit_test(test_length_17_and_19),
+	    cmocka_unit_test(test_length_is_n),
+	    cmocka_unit_test(test_forbidden_letters),
+	    cmocka_unit_test(test_lower_case_rejected),
+	    cmocka_unit_test(test_char_values),
+	    cmocka_unit_test(test_region_positions_must_be_digits),
+	    cmocka_unit_test(test_org_check_char_examples),
+	    cmocka_unit_test(test_org_check_10_is_X),
+	    cmocka_unit_test(test_org_check_11_is_0),
+	    cmocka_unit_test(test_org_check_letter_values),
+	    cmocka_unit_test(test_org_check_bad_body),
+	    cmocka_unit_test(test_org_ok_with_X_and_0),
+	    cmocka_unit_test(test_org_fail_is_warning_only),
+	    cmocka_unit_test(test_org_ok_zero_on_failure),
+	    cmocka_unit_test(test_result_messages),
+	    cmocka_unit_test(test_check_char_bad_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -497,8 +497,8 @@ static int auth_password(struct http_request *req, struct http_response *res)
 	    body_string(res, body, "new_password", STR_REQUIRED, ACC_PASSWORD_MAX, 0, &new_pw) != 0)
 		goto out;
 	const char *why = NULL;
-	int arc = acc_password_change(req->db, p, req->session_token, old_pw, new_pw, req->request_id, req->client_addr,
-	                              &why);
+	int arc = acc_password_change(req->db, p, req->session_token, old_pw, new_pw,
+	                              req->request_id, req->client_addr, &why);
 	if (arc != ACC_OK) {
 		struct acc_outcome o = {.field = "new_password",
 		                        .what = "such account",

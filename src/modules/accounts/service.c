@@ -23,24 +23,24 @@
 #include "platform/textenc.h"
 
 const char *const ACC_MODULES[ACC_NMODULES] = {
-	"registry", "equipment", "sampling",	"licensing", "food",
-	"trace",    "standards", "metrology",	"certification", "enforcement",
-	"quality",  "reports",	 "documents",	"accounts",  "audit",
+    "registry", "equipment", "sampling",  "licensing",     "food",
+    "trace",    "standards", "metrology", "certification", "enforcement",
+    "quality",  "reports",   "documents", "accounts",      "audit",
 };
-const char *const ACC_ACTIONS[ACC_NACTIONS] = {"read", "write", "approve", "publish", "export",
-					       "admin"};
+const char *const ACC_ACTIONS[ACC_NACTIONS] = {"read",    "write",  "approve",
+                                               "publish", "export", "admin"};
 
-#define ACC_CACHE_SLOTS 1024	    /* cached principals */
-#define ACC_CACHE_TTL 15	    /* seconds a cached principal is trusted */
-#define ACC_SEEN_EVERY 60	    /* seconds between last_seen writes of a session */
-#define ACC_THROTTLE_SLOTS 4096	    /* tracked logins and addresses */
-#define ACC_HASHING_AT_ONCE 2	    /* concurrent Argon2id computations (64 MiB each) */
+#define ACC_CACHE_SLOTS     1024 /* cached principals */
+#define ACC_CACHE_TTL       15   /* seconds a cached principal is trusted */
+#define ACC_SEEN_EVERY      60   /* seconds between last_seen writes of a session */
+#define ACC_THROTTLE_SLOTS  4096 /* tracked logins and addresses */
+#define ACC_HASHING_AT_ONCE 2    /* concurrent Argon2id computations (64 MiB each) */
 
-static int session_idle = 30 * 60;	  /* seconds of inactivity that end a session */
-static int session_absolute = 12 * 3600;  /* seconds after which a session ends anyway */
-static uint64_t generation = 1;		  /* bumped by acc_invalidate */
+static int session_idle = 30 * 60;              /* seconds of inactivity that end a session */
+static int session_absolute = 12 * 3600;        /* seconds after which a session ends anyway */
+static uint64_t generation = 1;                 /* bumped by acc_invalidate */
 static char dummy_hash[crypto_pwhash_STRBYTES]; /* verified against for unknown logins */
-static sem_t hashing;			  /* bounds memory used by Argon2id */
+static sem_t hashing;                           /* bounds memory used by Argon2id */
 
 static int64_t now_s(void)
 {
@@ -78,8 +78,8 @@ static int64_t db_generation_at;   /* when */
 static int bump_generation(struct db *db)
 {
 	struct db_stmt *st = db_prepare(db, "INSERT INTO meta (key, value) VALUES "
-					    "('auth_generation', '1') ON CONFLICT (key) DO UPDATE "
-					    "SET value = CAST(value AS INTEGER) + 1");
+	                                    "('auth_generation', '1') ON CONFLICT (key) DO UPDATE "
+	                                    "SET value = CAST(value AS INTEGER) + 1");
 	int rc = db_step(st);
 	db_reset(st);
 	return rc < 0 ? -1 : 0;
@@ -92,7 +92,7 @@ static void poll_generation(struct db *db)
 		return;
 	__atomic_store_n(&db_generation_at, now, __ATOMIC_RELAXED);
 	struct db_stmt *st = db_prepare(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
-					    "'auth_generation'");
+	                                    "'auth_generation'");
 	int64_t g = db_step(st) == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_reset(st);
 	if (__atomic_exchange_n(&db_generation, g, __ATOMIC_ACQ_REL) != g)
@@ -102,9 +102,9 @@ static void poll_generation(struct db *db)
 int acc_password_hash(const char *password, char *out)
 {
 	sem_wait(&hashing);
-	int rc = crypto_pwhash_str(out, password, strlen(password),
-				   crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	int rc =
+	    crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	sem_post(&hashing);
 	return rc == 0 ? 0 : -1;
 }
@@ -143,7 +143,8 @@ static void random_secret(char *out, size_t n, const char *prefix)
 	randombytes_buf(rnd, sizeof rnd);
 	size_t p = strlen(prefix);
 	memcpy(out, prefix, p);
-	sodium_bin2base64(out + p, n - p, rnd, sizeof rnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out + p, n - p, rnd, sizeof rnd,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(rnd, sizeof rnd);
 }
 
@@ -183,7 +184,7 @@ int acc_password_check(const char *login, const char *password, const char **why
 	}
 	if (lower + upper + digit + other < 3 && chars < 16)
 		return *why = "the password needs three of: lower case, upper case, digits, other "
-			      "characters (or 16 characters or more)",
+		              "characters (or 16 characters or more)",
 		       -1;
 	size_t ln = strlen(login);
 	for (size_t i = 0; ln >= 3 && i + ln <= n; i++)
@@ -262,8 +263,9 @@ static void add_range(struct principal *p, int lo, int hi)
 	if (p->nranges == ACTOR_MAX_RANGES) {
 		/* More units than a scope can carry: never widen by accident; refuse the rest
 		 * and say so. */
-		fprintf(stderr, "jinzhi: account %s: scope has more than %d ranges; extra ignored\n",
-			p->login, ACTOR_MAX_RANGES);
+		fprintf(stderr,
+		        "jinzhi: account %s: scope has more than %d ranges; extra ignored\n",
+		        p->login, ACTOR_MAX_RANGES);
 		return;
 	}
 	p->lo[p->nranges] = lo;
@@ -277,9 +279,9 @@ static int principal_load(struct db *db, int64_t id, struct principal *p)
 {
 	memset(p, 0, sizeof *p);
 	struct db_stmt *st = db_prepare(
-		db, "SELECT a.login, a.display_name, a.kind, coalesce(a.credit_code, ''), "
-		    "a.must_change_password, a.disabled, u.code, u.region_code FROM account a JOIN "
-		    "org_unit u ON u.id = a.org_unit_id WHERE a.id = ?");
+	    db, "SELECT a.login, a.display_name, a.kind, coalesce(a.credit_code, ''), "
+	        "a.must_change_password, a.disabled, u.code, u.region_code FROM account a JOIN "
+	        "org_unit u ON u.id = a.org_unit_id WHERE a.id = ?");
 	if (st == NULL)
 		return ACC_ERROR;
 	db_bind_int64(st, 1, id);
@@ -301,7 +303,7 @@ static int principal_load(struct db *db, int64_t id, struct principal *p)
 		return rc < 0 ? ACC_ERROR : ACC_DENIED;
 
 	st = db_prepare(db, "SELECT r.id, r.name, r.scope FROM role r JOIN account_role ar ON "
-			    "ar.role_id = r.id WHERE ar.account_id = ? ORDER BY r.name");
+	                    "ar.role_id = r.id WHERE ar.account_id = ? ORDER BY r.name");
 	db_bind_int64(st, 1, id);
 	int64_t role_ids[ACC_MAX_ROLES];
 	char scopes[ACC_MAX_ROLES][16];
@@ -337,8 +339,9 @@ static int principal_load(struct db *db, int64_t id, struct principal *p)
 		} else if (strcmp(sc, "own") == 0) {
 			p->own_records = 1;
 		} else if (strcmp(sc, "units") == 0) {
-			st = db_prepare(db, "SELECT u.region_code FROM role_unit ru JOIN org_unit u "
-					    "ON u.id = ru.org_unit_id WHERE ru.role_id = ?");
+			st =
+			    db_prepare(db, "SELECT u.region_code FROM role_unit ru JOIN org_unit u "
+			                   "ON u.id = ru.org_unit_id WHERE ru.role_id = ?");
 			db_bind_int64(st, 1, role_ids[r]);
 			while (db_step(st) == DB_ROW) {
 				regions_subtree_range((int)db_col_int64(st, 0), &lo, &hi);
@@ -372,10 +375,10 @@ void acc_principal_actor(const struct principal *p, struct actor *a)
 /* --- The principal cache --- */
 
 struct cache_entry {
-	char key[65];		  /* secret hash, "" if empty */
-	uint64_t generation;	  /* generation when loaded */
-	int64_t loaded_at;	  /* when */
-	struct principal p;	  /* the principal */
+	char key[65];        /* secret hash, "" if empty */
+	uint64_t generation; /* generation when loaded */
+	int64_t loaded_at;   /* when */
+	struct principal p;  /* the principal */
 };
 
 static struct cache_entry *cache;
@@ -437,8 +440,9 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 	struct db_stmt *st;
 	int rc;
 	if (!is_token) {
-		st = db_prepare(db, "SELECT account_id, created_at, last_seen_at, revoked, csrf_token "
-				    "FROM session WHERE token_hash = ?");
+		st = db_prepare(db,
+		                "SELECT account_id, created_at, last_seen_at, revoked, csrf_token "
+		                "FROM session WHERE token_hash = ?");
 		db_bind_cstr(st, 1, key);
 		rc = db_step(st);
 		if (rc == DB_ROW) {
@@ -451,8 +455,9 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 			snprintf(csrf, sizeof csrf, "%s", db_col_text(st, 4, NULL));
 		}
 	} else {
-		st = db_prepare(db, "SELECT account_id, expires_at, revoked_at, scopes, "
-				    "coalesce(last_used_at, 0) FROM api_token WHERE token_hash = ?");
+		st =
+		    db_prepare(db, "SELECT account_id, expires_at, revoked_at, scopes, "
+		                   "coalesce(last_used_at, 0) FROM api_token WHERE token_hash = ?");
 		db_bind_cstr(st, 1, key);
 		rc = db_step(st);
 		if (rc == DB_ROW) {
@@ -491,8 +496,9 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 		snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
 	}
 	if (now - seen >= ACC_SEEN_EVERY && db_begin_write(db) == 0) {
-		st = db_prepare(db, is_token ? "UPDATE api_token SET last_used_at = ? WHERE token_hash = ?"
-					     : "UPDATE session SET last_seen_at = ? WHERE token_hash = ?");
+		st = db_prepare(
+		    db, is_token ? "UPDATE api_token SET last_used_at = ? WHERE token_hash = ?"
+		                 : "UPDATE session SET last_seen_at = ? WHERE token_hash = ?");
 		db_bind_int64(st, 1, now);
 		db_bind_cstr(st, 2, key);
 		rc = db_step(st);
@@ -509,9 +515,9 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 
 struct throttle_entry {
 	char key[ACC_LOGIN_MAX + 1]; /* login or address, "" if empty */
-	int failures;		     /* consecutive (login) or in window (address) */
-	int64_t since;		     /* window start (address) */
-	int64_t locked_until;	     /* login locked until */
+	int failures;                /* consecutive (login) or in window (address) */
+	int64_t since;               /* window start (address) */
+	int64_t locked_until;        /* login locked until */
 };
 
 static struct throttle_entry *throttle_logins, *throttle_addrs;
@@ -543,11 +549,11 @@ static void lower_login(const char *in, char out[ACC_LOGIN_MAX + 1])
 }
 
 static int audit_auth(struct db *db, const char *actor, const char *org, const char *action,
-		      const char *key, const char *outcome, const char *request_id,
-		      const char *client_addr)
+                      const char *key, const char *outcome, const char *request_id,
+                      const char *client_addr)
 {
-	struct actor who = {.name = actor, .org_unit = org, .request_id = request_id,
-			    .client_addr = client_addr};
+	struct actor who = {
+	    .name = actor, .org_unit = org, .request_id = request_id, .client_addr = client_addr};
 	if (db_begin_write(db) != 0)
 		return -1;
 	if (audit_append(db, &who, action, "account", key, NULL, NULL, outcome) != 0 ||
@@ -559,7 +565,7 @@ static int audit_auth(struct db *db, const char *actor, const char *org, const c
 }
 
 int acc_login(struct db *db, const char *login_in, const char *password, const char *client_addr,
-	      const char *request_id, struct acc_login_result *out)
+              const char *request_id, struct acc_login_result *out)
 {
 	memset(out, 0, sizeof *out);
 	char login[ACC_LOGIN_MAX + 1];
@@ -578,7 +584,8 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 	int64_t locked = el->locked_until > now ? el->locked_until : 0;
 	pthread_mutex_unlock(&throttle_lock);
 	if (throttled) {
-		audit_auth(db, login, NULL, "auth.login", login, "throttled", request_id, client_addr);
+		audit_auth(db, login, NULL, "auth.login", login, "throttled", request_id,
+		           client_addr);
 		return ACC_THROTTLED;
 	}
 	if (locked) {
@@ -588,9 +595,10 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 		return ACC_LOCKED;
 	}
 
-	struct db_stmt *st = db_prepare(db, "SELECT a.id, a.password_hash, a.disabled, u.code FROM "
-					    "account a JOIN org_unit u ON u.id = a.org_unit_id WHERE "
-					    "a.login = ?");
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT a.id, a.password_hash, a.disabled, u.code FROM "
+	                   "account a JOIN org_unit u ON u.id = a.org_unit_id WHERE "
+	                   "a.login = ?");
 	db_bind_cstr(st, 1, login);
 	int rc = db_step(st);
 	int64_t id = 0;
@@ -627,14 +635,14 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 	pthread_mutex_unlock(&throttle_lock);
 	if (!ok) {
 		/* The unit of the account tried (if it exists), so its leaders see the attempt. */
-		audit_auth(db, login, unit[0] ? unit : NULL, "auth.login", login, "failed", request_id,
-			   client_addr);
+		audit_auth(db, login, unit[0] ? unit : NULL, "auth.login", login, "failed",
+		           request_id, client_addr);
 		return ACC_DENIED;
 	}
 
 	/* Rehash when the parameters have been raised since the hash was made. */
 	if (crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		char fresh[crypto_pwhash_STRBYTES];
 		if (acc_password_hash(password, fresh) == 0 && db_begin_write(db) == 0) {
 			st = db_prepare(db, "UPDATE account SET password_hash = ? WHERE id = ?");
@@ -651,12 +659,14 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 	random_secret(csrf, sizeof csrf, "");
 	char key[65];
 	secret_hash(out->token, key);
-	struct actor who = {.name = out->p.login, .org_unit = out->p.org_unit,
-			    .request_id = request_id, .client_addr = client_addr};
+	struct actor who = {.name = out->p.login,
+	                    .org_unit = out->p.org_unit,
+	                    .request_id = request_id,
+	                    .client_addr = client_addr};
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	st = db_prepare(db, "INSERT INTO session (token_hash, account_id, csrf_token, created_at, "
-			    "last_seen_at, client_addr) VALUES (?, ?, ?, ?, ?, ?)");
+	                    "last_seen_at, client_addr) VALUES (?, ?, ?, ?, ?, ?)");
 	db_bind_cstr(st, 1, key);
 	db_bind_int64(st, 2, id);
 	db_bind_cstr(st, 3, csrf);
@@ -665,7 +675,8 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 	db_bind_cstr(st, 6, client_addr);
 	rc = db_step(st);
 	db_reset(st);
-	if (rc < 0 || audit_append(db, &who, "auth.login", "account", out->p.login, NULL, NULL, "ok") != 0 ||
+	if (rc < 0 ||
+	    audit_append(db, &who, "auth.login", "account", out->p.login, NULL, NULL, "ok") != 0 ||
 	    db_commit(db) != 0) {
 		db_rollback(db);
 		sodium_memzero(out->token, sizeof out->token);
@@ -676,21 +687,24 @@ int acc_login(struct db *db, const char *login_in, const char *password, const c
 }
 
 int acc_logout(struct db *db, const struct principal *p, const char *token, const char *request_id,
-	       const char *client_addr)
+               const char *client_addr)
 {
 	if (token == NULL)
 		return ACC_OK; /* a token client has no session to end */
 	char key[65];
 	secret_hash(token, key);
-	struct actor who = {.name = p->login, .org_unit = p->org_unit, .request_id = request_id,
-			    .client_addr = client_addr};
+	struct actor who = {.name = p->login,
+	                    .org_unit = p->org_unit,
+	                    .request_id = request_id,
+	                    .client_addr = client_addr};
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	struct db_stmt *st = db_prepare(db, "UPDATE session SET revoked = 1 WHERE token_hash = ?");
 	db_bind_cstr(st, 1, key);
 	int rc = db_step(st);
 	db_reset(st);
-	if (rc < 0 || audit_append(db, &who, "auth.logout", "account", p->login, NULL, NULL, "ok") != 0 ||
+	if (rc < 0 ||
+	    audit_append(db, &who, "auth.logout", "account", p->login, NULL, NULL, "ok") != 0 ||
 	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
@@ -704,14 +718,14 @@ int acc_logout(struct db *db, const struct principal *p, const char *token, cons
 static int end_sessions(struct db *db, int64_t account, int tokens_too, const char *keep)
 {
 	struct db_stmt *st = db_prepare(db, "UPDATE session SET revoked = 1 WHERE account_id = ? "
-					    "AND token_hash <> ?");
+	                                    "AND token_hash <> ?");
 	db_bind_int64(st, 1, account);
 	db_bind_cstr(st, 2, keep ? keep : "");
 	int rc = db_step(st);
 	db_reset(st);
 	if (rc >= 0 && tokens_too) {
 		st = db_prepare(db, "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND "
-				    "revoked_at IS NULL");
+		                    "revoked_at IS NULL");
 		db_bind_int64(st, 1, now_s());
 		db_bind_int64(st, 2, account);
 		rc = db_step(st);
@@ -728,8 +742,8 @@ static int store_password(struct db *db, int64_t account, const char *password, 
 		return -1;
 	now_iso(now);
 	struct db_stmt *st = db_prepare(db, "UPDATE account SET password_hash = ?, "
-					    "must_change_password = ?, password_changed_at = ? "
-					    "WHERE id = ?");
+	                                    "must_change_password = ?, password_changed_at = ? "
+	                                    "WHERE id = ?");
 	db_bind_cstr(st, 1, hash);
 	db_bind_int64(st, 2, must_change);
 	db_bind_cstr(st, 3, now);
@@ -740,8 +754,8 @@ static int store_password(struct db *db, int64_t account, const char *password, 
 }
 
 int acc_password_change(struct db *db, const struct principal *p, const char *keep_token,
-			const char *old_password, const char *new_password, const char *request_id,
-			const char *client_addr, const char **why)
+                        const char *old_password, const char *new_password, const char *request_id,
+                        const char *client_addr, const char **why)
 {
 	char keep[65] = "";
 	if (keep_token)
@@ -761,14 +775,17 @@ int acc_password_change(struct db *db, const struct principal *p, const char *ke
 		return ACC_INVALID;
 	if (strcmp(old_password, new_password) == 0)
 		return *why = "the new password must differ from the old one", ACC_INVALID;
-	struct actor who = {.name = p->login, .org_unit = p->org_unit, .request_id = request_id,
-			    .client_addr = client_addr};
+	struct actor who = {.name = p->login,
+	                    .org_unit = p->org_unit,
+	                    .request_id = request_id,
+	                    .client_addr = client_addr};
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	/* Other sessions end; this one stays (the caller is the one who changed it). */
 	if (store_password(db, p->account_id, new_password, 0) != 0 ||
 	    end_sessions(db, p->account_id, 0, keep_token ? keep : NULL) != 0 ||
-	    audit_append(db, &who, "account.password", "account", p->login, NULL, NULL, "ok") != 0) {
+	    audit_append(db, &who, "account.password", "account", p->login, NULL, NULL, "ok") !=
+	        0) {
 		db_rollback(db);
 		return ACC_ERROR;
 	}
@@ -790,8 +807,8 @@ static int login_valid(const char *login)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = login[i];
-		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' || c == '_' ||
-		      c == '-'))
+		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' ||
+		      c == '_' || c == '-'))
 			return 0;
 	}
 	return 1;
@@ -833,7 +850,7 @@ static int64_t unit_id(struct db *db, const char *code, int *region)
 /* Finds org unit code within who's jurisdiction: ACC_OK with *id, or ACC_INVALID with the
  * reason for an absent unit (absent) or one outside the jurisdiction (outside). */
 static int unit_check(struct db *db, const struct actor *who, const char *code, int64_t *id,
-		      const char *absent, const char *outside, const char **why)
+                      const char *absent, const char *outside, const char **why)
 {
 	int region = 0;
 	*id = code ? unit_id(db, code, &region) : 0;
@@ -866,14 +883,15 @@ static int64_t account_id(struct db *db, const char *login, int *region)
 {
 	char l[ACC_LOGIN_MAX + 1];
 	lower_login(login, l);
-	return lookup_id(db, "SELECT a.id, u.region_code FROM account a JOIN org_unit u ON u.id = "
-			     "a.org_unit_id WHERE a.login = ?",
-			 l, region);
+	return lookup_id(db,
+	                 "SELECT a.id, u.region_code FROM account a JOIN org_unit u ON u.id = "
+	                 "a.org_unit_id WHERE a.login = ?",
+	                 l, region);
 }
 
 /* Checks roles against the account's kind and sets them (inside a write transaction). */
 static int set_roles(struct db *db, int64_t account, int enterprise, const char *const *roles,
-		     int nroles, const char **why)
+                     int nroles, const char **why)
 {
 	int64_t ids[ACC_MAX_ROLES];
 	if (nroles > ACC_MAX_ROLES)
@@ -884,10 +902,11 @@ static int set_roles(struct db *db, int64_t account, int enterprise, const char 
 		if (ids[i] == 0)
 			return *why = "no such role", ACC_INVALID;
 		if ((strcmp(scope, "entity") == 0) != enterprise)
-			return *why = enterprise ? "an enterprise account takes only roles scoped to "
-						   "its own entity"
-						 : "a role scoped to an enterprise's entity is for "
-						   "enterprise accounts",
+			return *why = enterprise
+			                  ? "an enterprise account takes only roles scoped to "
+			                    "its own entity"
+			                  : "a role scoped to an enterprise's entity is for "
+			                    "enterprise accounts",
 			       ACC_INVALID;
 	}
 	struct db_stmt *st = db_prepare(db, "DELETE FROM account_role WHERE account_id = ?");
@@ -896,7 +915,7 @@ static int set_roles(struct db *db, int64_t account, int enterprise, const char 
 	db_reset(st);
 	for (int i = 0; i < nroles && rc >= 0; i++) {
 		st = db_prepare(db, "INSERT OR IGNORE INTO account_role (account_id, role_id) "
-				    "VALUES (?, ?)");
+		                    "VALUES (?, ?)");
 		db_bind_int64(st, 1, account);
 		db_bind_int64(st, 2, ids[i]);
 		rc = db_step(st);
@@ -912,7 +931,7 @@ static int in_scope(const struct actor *who, int region)
 }
 
 int acc_account_create(struct db *db, const struct actor *who, const struct acc_account_spec *spec,
-		       struct arena *a, const char **initial_password, const char **why)
+                       struct arena *a, const char **initial_password, const char **why)
 {
 	*initial_password = NULL;
 	char login[ACC_LOGIN_MAX + 1];
@@ -930,7 +949,7 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int64_t unit;
 	if (unit_check(db, who, spec->org_unit, &unit, "org_unit: no such org unit",
-		       "org_unit: outside your jurisdiction", why) != ACC_OK)
+	               "org_unit: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
 	int enterprise = spec->credit_code != NULL;
 	if (enterprise) {
@@ -960,9 +979,9 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 	}
 	int64_t id;
 	struct db_stmt *st = db_prepare(
-		db, "INSERT INTO account (id, login, display_name, kind, org_unit_id, credit_code, "
-		    "password_hash, must_change_password, created_at, password_changed_at) VALUES "
-		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    db, "INSERT INTO account (id, login, display_name, kind, org_unit_id, credit_code, "
+	        "password_hash, must_change_password, created_at, password_changed_at) VALUES "
+	        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int rc = db_id_next(db, &id);
 	if (rc == 0) {
 		db_bind_int64(st, 1, id);
@@ -981,7 +1000,8 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 	int r = rc < 0 ? ACC_ERROR : set_roles(db, id, enterprise, spec->roles, spec->nroles, why);
 	if (r == ACC_OK) {
 		const char *after = acc_account_json(db, who, login, a);
-		if (audit_append(db, who, "account.create", "account", login, NULL, after, "ok") != 0)
+		if (audit_append(db, who, "account.create", "account", login, NULL, after, "ok") !=
+		    0)
 			r = ACC_ERROR;
 	}
 	if (r != ACC_OK || db_commit(db) != 0) {
@@ -996,8 +1016,8 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 }
 
 int acc_account_reset_password(struct db *db, const struct actor *who, const char *login,
-			       const char *password, struct arena *a, const char **new_password,
-			       const char **why)
+                               const char *password, struct arena *a, const char **new_password,
+                               const char **why)
 {
 	*new_password = NULL;
 	int region = 0;
@@ -1014,7 +1034,8 @@ int acc_account_reset_password(struct db *db, const struct actor *who, const cha
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	if (store_password(db, id, password, 1) != 0 || end_sessions(db, id, 0, NULL) != 0 ||
-	    audit_append(db, who, "account.password_reset", "account", login, NULL, NULL, "ok") != 0 ||
+	    audit_append(db, who, "account.password_reset", "account", login, NULL, NULL, "ok") !=
+	        0 ||
 	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		sodium_memzero(generated, sizeof generated);
@@ -1028,7 +1049,7 @@ int acc_account_reset_password(struct db *db, const struct actor *who, const cha
 }
 
 int acc_account_set_disabled(struct db *db, const struct actor *who, const char *login,
-			     int disabled)
+                             int disabled)
 {
 	int region = 0;
 	int64_t id = account_id(db, login, &region);
@@ -1044,7 +1065,7 @@ int acc_account_set_disabled(struct db *db, const struct actor *who, const char 
 	/* Disabling revokes at once: sessions end and tokens die with the account. */
 	if (rc < 0 || (disabled && end_sessions(db, id, 1, NULL) != 0) ||
 	    audit_append(db, who, disabled ? "account.disable" : "account.enable", "account", login,
-			 NULL, NULL, "ok") != 0 ||
+	                 NULL, NULL, "ok") != 0 ||
 	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
@@ -1054,8 +1075,8 @@ int acc_account_set_disabled(struct db *db, const struct actor *who, const char 
 }
 
 int acc_account_update(struct db *db, const struct actor *who, const char *login,
-		       const char *display_name, const char *org_unit, const char *const *roles,
-		       int nroles, const char **why)
+                       const char *display_name, const char *org_unit, const char *const *roles,
+                       int nroles, const char **why)
 {
 	struct arena a = {0};
 	int region = 0, r = ACC_OK;
@@ -1066,14 +1087,14 @@ int acc_account_update(struct db *db, const struct actor *who, const char *login
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int64_t unit = 0;
 	if (org_unit && unit_check(db, who, org_unit, &unit, "org_unit: no such org unit",
-				   "org_unit: outside your jurisdiction", why) != ACC_OK)
+	                           "org_unit: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	const char *before = acc_account_json(db, who, login, &a);
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE account SET display_name = coalesce(?, display_name), org_unit_id = "
-		    "coalesce(?, org_unit_id) WHERE id = ?");
+	    db, "UPDATE account SET display_name = coalesce(?, display_name), org_unit_id = "
+	        "coalesce(?, org_unit_id) WHERE id = ?");
 	db_bind_cstr(st, 1, display_name);
 	if (unit)
 		db_bind_int64(st, 2, unit);
@@ -1093,7 +1114,8 @@ int acc_account_update(struct db *db, const struct actor *who, const char *login
 	}
 	if (r == ACC_OK) {
 		const char *after = acc_account_json(db, who, login, &a);
-		if (audit_append(db, who, "account.update", "account", login, before, after, "ok") != 0)
+		if (audit_append(db, who, "account.update", "account", login, before, after,
+		                 "ok") != 0)
 			r = ACC_ERROR;
 	}
 	if (r != ACC_OK || bump_generation(db) != 0 || db_commit(db) != 0) {
@@ -1125,17 +1147,19 @@ static void account_row_json(struct db *db, struct db_stmt *st, struct buf *b)
 		buf_puts(b, "null");
 	else
 		buf_printf(b, "\"%s\"", db_col_text(st, 5, NULL));
-	buf_printf(b, ",\"disabled\":%s,\"must_change_password\":%s,\"created_at\":\"%s\","
-		      "\"password_changed_at\":",
-		   db_col_int64(st, 6) ? "true" : "false", db_col_int64(st, 7) ? "true" : "false",
-		   db_col_text(st, 8, NULL));
+	buf_printf(b,
+	           ",\"disabled\":%s,\"must_change_password\":%s,\"created_at\":\"%s\","
+	           "\"password_changed_at\":",
+	           db_col_int64(st, 6) ? "true" : "false", db_col_int64(st, 7) ? "true" : "false",
+	           db_col_text(st, 8, NULL));
 	if (db_col_is_null(st, 9))
 		buf_puts(b, "null");
 	else
 		buf_printf(b, "\"%s\"", db_col_text(st, 9, NULL));
 	buf_puts(b, ",\"roles\":[");
-	struct db_stmt *rs = db_prepare(db, "SELECT r.name FROM role r JOIN account_role ar ON "
-					    "ar.role_id = r.id WHERE ar.account_id = ? ORDER BY r.name");
+	struct db_stmt *rs =
+	    db_prepare(db, "SELECT r.name FROM role r JOIN account_role ar ON "
+	                   "ar.role_id = r.id WHERE ar.account_id = ? ORDER BY r.name");
 	db_bind_int64(rs, 1, id);
 	int first = 1;
 	while (db_step(rs) == DB_ROW) {
@@ -1151,11 +1175,11 @@ static void account_row_json(struct db *db, struct db_stmt *st, struct buf *b)
 
 #define ACCOUNT_COLS                                                                               \
 	"SELECT a.id, a.login, a.display_name, a.kind, u.code, a.credit_code, a.disabled, "        \
-	"a.must_change_password, a.created_at, a.password_changed_at, u.region_code FROM account "  \
+	"a.must_change_password, a.created_at, a.password_changed_at, u.region_code FROM account " \
 	"a JOIN org_unit u ON u.id = a.org_unit_id "
 
 const char *acc_account_json(struct db *db, const struct actor *who, const char *login,
-			     struct arena *a)
+                             struct arena *a)
 {
 	char l[ACC_LOGIN_MAX + 1];
 	lower_login(login, l);
@@ -1172,8 +1196,8 @@ const char *acc_account_json(struct db *db, const struct actor *who, const char 
 	return out;
 }
 
-int acc_accounts_list(struct db *db, const struct actor *who, void (*fn)(void *ctx, const char *json),
-		      void *ctx)
+int acc_accounts_list(struct db *db, const struct actor *who,
+                      void (*fn)(void *ctx, const char *json), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, ACCOUNT_COLS "ORDER BY a.login");
 	struct buf b = {0};
@@ -1200,7 +1224,7 @@ const char *acc_roles_json(struct db *db, struct arena *a)
 	struct buf b = {0};
 	buf_putc(&b, '[');
 	struct db_stmt *st = db_prepare(db, "SELECT id, name, label, builtin, scope FROM role "
-					    "ORDER BY id");
+	                                    "ORDER BY id");
 	int first = 1;
 	int64_t ids[256];
 	struct buf rows = {0};
@@ -1217,7 +1241,7 @@ const char *acc_roles_json(struct db *db, struct arena *a)
 		s = db_col_text(st, 2, NULL);
 		json_write_string(&rows, s, strlen(s));
 		buf_printf(&rows, ",\"builtin\":%s,\"scope\":\"%s\"\x1f",
-			   db_col_int64(st, 3) ? "true" : "false", db_col_text(st, 4, NULL));
+		           db_col_int64(st, 3) ? "true" : "false", db_col_text(st, 4, NULL));
 	}
 	db_reset(st);
 	/* Each row's permissions and units come from queries of their own. */
@@ -1228,14 +1252,14 @@ const char *acc_roles_json(struct db *db, struct arena *a)
 		p = end + 1;
 		buf_puts(&b, ",\"permissions\":[");
 		st = db_prepare(db, "SELECT module || ':' || action FROM role_permission WHERE "
-				    "role_id = ? ORDER BY module, action");
+		                    "role_id = ? ORDER BY module, action");
 		db_bind_int64(st, 1, ids[i]);
 		for (int k = 0; db_step(st) == DB_ROW; k++)
 			buf_printf(&b, "%s\"%s\"", k ? "," : "", db_col_text(st, 0, NULL));
 		db_reset(st);
 		buf_puts(&b, "],\"units\":[");
 		st = db_prepare(db, "SELECT u.code FROM role_unit ru JOIN org_unit u ON u.id = "
-				    "ru.org_unit_id WHERE ru.role_id = ? ORDER BY u.code");
+		                    "ru.org_unit_id WHERE ru.role_id = ? ORDER BY u.code");
 		db_bind_int64(st, 1, ids[i]);
 		for (int k = 0; db_step(st) == DB_ROW; k++) {
 			const char *s = db_col_text(st, 0, NULL);
@@ -1254,10 +1278,11 @@ const char *acc_roles_json(struct db *db, struct arena *a)
 }
 
 int acc_role_put(struct db *db, const struct actor *who, const char *name, const char *label,
-		 const char *scope, const char *const *perms, int nperms,
-		 const char *const *units, int nunits, const char **why)
+                 const char *scope, const char *const *perms, int nperms, const char *const *units,
+                 int nunits, const char **why)
 {
-	static const char *const SCOPES[] = {"all", "units", "unit_and_below", "unit", "own", "entity"};
+	static const char *const SCOPES[] = {"all",  "units", "unit_and_below",
+	                                     "unit", "own",   "entity"};
 	if (name == NULL || !login_valid(name) || strlen(name) > 31)
 		return *why = "name: 2 to 31 of a-z, 0-9, '.', '_' and '-'", ACC_INVALID;
 	if (label == NULL || !text_valid(label, ACC_NAME_MAX))
@@ -1271,7 +1296,7 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 		int m, a;
 		if (perm_parse(perms[i], &m, &a) != 0)
 			return *why = "permissions: each is module:action with a known module and "
-				      "action",
+			              "action",
 			       ACC_INVALID;
 	}
 	if ((nunits > 0) != (strcmp(scope, "units") == 0))
@@ -1309,7 +1334,7 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 		db_reset(st);
 	}
 	static const char *const CLEAR[] = {"DELETE FROM role_permission WHERE role_id = ?",
-					    "DELETE FROM role_unit WHERE role_id = ?"};
+	                                    "DELETE FROM role_unit WHERE role_id = ?"};
 	for (int k = 0; k < 2 && rc >= 0; k++) {
 		st = db_prepare(db, CLEAR[k]);
 		db_bind_int64(st, 1, id);
@@ -1319,8 +1344,9 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 	for (int i = 0; i < nperms && rc >= 0; i++) {
 		int m, a;
 		perm_parse(perms[i], &m, &a);
-		st = db_prepare(db, "INSERT OR IGNORE INTO role_permission (role_id, module, action) "
-				    "VALUES (?, ?, ?)");
+		st = db_prepare(db,
+		                "INSERT OR IGNORE INTO role_permission (role_id, module, action) "
+		                "VALUES (?, ?, ?)");
 		db_bind_int64(st, 1, id);
 		db_bind_cstr(st, 2, ACC_MODULES[m]);
 		db_bind_cstr(st, 3, ACC_ACTIONS[a]);
@@ -1328,7 +1354,8 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 		db_reset(st);
 	}
 	for (int i = 0; i < nunits && rc >= 0; i++) {
-		st = db_prepare(db, "INSERT OR IGNORE INTO role_unit (role_id, org_unit_id) VALUES (?, ?)");
+		st = db_prepare(
+		    db, "INSERT OR IGNORE INTO role_unit (role_id, org_unit_id) VALUES (?, ?)");
 		db_bind_int64(st, 1, id);
 		db_bind_int64(st, 2, uids[i]);
 		rc = db_step(st);
@@ -1336,7 +1363,7 @@ int acc_role_put(struct db *db, const struct actor *who, const char *name, const
 	}
 	char after[256];
 	snprintf(after, sizeof after, "{\"scope\":\"%s\",\"permissions\":%d,\"units\":%d}", scope,
-		 nperms, nunits);
+	         nperms, nunits);
 	if (rc < 0 || audit_append(db, who, "role.put", "role", name, NULL, after, "ok") != 0 ||
 	    bump_generation(db) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
@@ -1351,8 +1378,8 @@ const char *acc_org_units_json(struct db *db, struct arena *a)
 	struct buf b = {0};
 	buf_putc(&b, '[');
 	struct db_stmt *st = db_prepare(
-		db, "SELECT u.code, u.name, u.kind, u.region_code, p.code FROM org_unit u LEFT JOIN "
-		    "org_unit p ON p.id = u.parent_id ORDER BY u.code");
+	    db, "SELECT u.code, u.name, u.kind, u.region_code, p.code FROM org_unit u LEFT JOIN "
+	        "org_unit p ON p.id = u.parent_id ORDER BY u.code");
 	for (int k = 0; db_step(st) == DB_ROW; k++) {
 		if (k)
 			buf_putc(&b, ',');
@@ -1363,7 +1390,7 @@ const char *acc_org_units_json(struct db *db, struct arena *a)
 		s = db_col_text(st, 1, NULL);
 		json_write_string(&b, s, strlen(s));
 		buf_printf(&b, ",\"kind\":\"%s\",\"region_code\":\"%06lld\",\"parent\":",
-			   db_col_text(st, 2, NULL), (long long)db_col_int64(st, 3));
+		           db_col_text(st, 2, NULL), (long long)db_col_int64(st, 3));
 		if (db_col_is_null(st, 4)) {
 			buf_puts(&b, "null}");
 		} else {
@@ -1380,7 +1407,7 @@ const char *acc_org_units_json(struct db *db, struct arena *a)
 }
 
 int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, const char *name,
-		     const char *kind, const char *parent_code, const char **why)
+                     const char *kind, const char *parent_code, const char **why)
 {
 	size_t n = code ? strlen(code) : 0;
 	if (n < 2 || n > 31 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
@@ -1388,11 +1415,11 @@ int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, c
 	if (name == NULL || !text_valid(name, ACC_NAME_MAX))
 		return *why = "name: 1 to 100 characters", ACC_INVALID;
 	if (kind == NULL || (strcmp(kind, "institution") != 0 && strcmp(kind, "lab") != 0 &&
-			     strcmp(kind, "office") != 0))
+	                     strcmp(kind, "office") != 0))
 		return *why = "kind: institution, lab or office", ACC_INVALID;
 	int64_t parent;
 	if (unit_check(db, who, parent_code, &parent, "parent: no such org unit",
-		       "parent: outside your jurisdiction", why) != ACC_OK)
+	               "parent: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
 	int region = 0;
 	unit_id(db, parent_code, &region);
@@ -1403,7 +1430,7 @@ int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, c
 		return *why = "code: already taken", ACC_CONFLICT;
 	}
 	struct db_stmt *st = db_prepare(db, "INSERT INTO org_unit (code, name, kind, region_code, "
-					    "parent_id) VALUES (?, ?, ?, ?, ?)");
+	                                    "parent_id) VALUES (?, ?, ?, ?, ?)");
 	db_bind_cstr(st, 1, code);
 	db_bind_cstr(st, 2, name);
 	db_bind_cstr(st, 3, kind);
@@ -1411,7 +1438,8 @@ int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, c
 	db_bind_int64(st, 5, parent);
 	int rc = db_step(st);
 	db_reset(st);
-	if (rc < 0 || audit_append(db, who, "org_unit.create", "org_unit", code, NULL, NULL, "ok") != 0 ||
+	if (rc < 0 ||
+	    audit_append(db, who, "org_unit.create", "org_unit", code, NULL, NULL, "ok") != 0 ||
 	    db_commit(db) != 0) {
 		db_rollback(db);
 		return ACC_ERROR;
@@ -1442,11 +1470,12 @@ int acc_seed(struct db *db)
 		char code[8], name[256];
 		snprintf(code, sizeof code, "%06d", r[i].code);
 		snprintf(name, sizeof name, "%s%s", r[i].name_zh,
-			 r[i].level == REGION_COUNTY ? "质量技术监督分局" : "质量技术监督局");
-		st = db_prepare(db, "INSERT INTO org_unit (code, name, kind, region_code, parent_id) "
-				    "VALUES (?, ?, ?, ?, (SELECT id FROM org_unit WHERE region_code "
-				    "= ? AND kind <> 'office' AND kind <> 'lab' AND kind <> "
-				    "'institution'))");
+		         r[i].level == REGION_COUNTY ? "质量技术监督分局" : "质量技术监督局");
+		st = db_prepare(db,
+		                "INSERT INTO org_unit (code, name, kind, region_code, parent_id) "
+		                "VALUES (?, ?, ?, ?, (SELECT id FROM org_unit WHERE region_code "
+		                "= ? AND kind <> 'office' AND kind <> 'lab' AND kind <> "
+		                "'institution'))");
 		db_bind_cstr(st, 1, code);
 		db_bind_cstr(st, 2, name);
 		db_bind_cstr(st, 3, r[i].level == REGION_COUNTY ? "office" : "bureau");
@@ -1468,8 +1497,8 @@ int acc_seed(struct db *db)
 /* --- API tokens --- */
 
 int acc_token_create(struct db *db, const struct actor *who, const char *login, const char *name,
-		     const char *const *scopes, int nscopes, int days, struct arena *a,
-		     const char **token, int64_t *id, const char **why)
+                     const char *const *scopes, int nscopes, int days, struct arena *a,
+                     const char **token, int64_t *id, const char **why)
 {
 	*token = NULL;
 	int region = 0;
@@ -1490,7 +1519,8 @@ int acc_token_create(struct db *db, const struct actor *who, const char *login, 
 		int m, ac;
 		if (perm_parse(scopes[i], &m, &ac) != 0 || !((owner.perms[m] >> ac) & 1)) {
 			buf_free(&sc);
-			return *why = "scopes: each must be a module:action the account itself may do",
+			return *why =
+			           "scopes: each must be a module:action the account itself may do",
 			       ACC_INVALID;
 		}
 		buf_printf(&sc, "%s%s", i ? " " : "", scopes[i]);
@@ -1502,8 +1532,8 @@ int acc_token_create(struct db *db, const struct actor *who, const char *login, 
 	int r = ACC_ERROR;
 	if (db_begin_write(db) == 0) {
 		struct db_stmt *st = db_prepare(
-			db, "INSERT INTO api_token (id, account_id, name, token_hash, scopes, "
-			    "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+		    db, "INSERT INTO api_token (id, account_id, name, token_hash, scopes, "
+		        "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
 		int rc = db_id_next(db, id);
 		if (rc == 0) {
 			db_bind_int64(st, 1, *id);
@@ -1518,11 +1548,11 @@ int acc_token_create(struct db *db, const struct actor *who, const char *login, 
 		}
 		struct buf after = {0};
 		buf_printf(&after, "{\"id\":\"%lld\",\"scopes\":\"%s\",\"days\":%d}",
-			   (long long)*id, sc.data, days);
+		           (long long)*id, sc.data, days);
 		int ok = rc >= 0 &&
-			 audit_append(db, who, "token.create", "account", owner.login, NULL,
-				      after.data, "ok") == 0 &&
-			 db_commit(db) == 0;
+		         audit_append(db, who, "token.create", "account", owner.login, NULL,
+		                      after.data, "ok") == 0 &&
+		         db_commit(db) == 0;
 		buf_free(&after);
 		if (ok)
 			r = ACC_OK;
@@ -1544,7 +1574,7 @@ int acc_token_revoke(struct db *db, const struct actor *who, const char *login, 
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	struct db_stmt *st = db_prepare(db, "UPDATE api_token SET revoked_at = ? WHERE id = ? AND "
-					    "(? = 0 OR account_id = ?) AND revoked_at IS NULL");
+	                                    "(? = 0 OR account_id = ?) AND revoked_at IS NULL");
 	db_bind_int64(st, 1, now_s());
 	db_bind_int64(st, 2, id);
 	db_bind_int64(st, 3, account);
@@ -1571,15 +1601,15 @@ const char *acc_tokens_json(struct db *db, const char *login, struct arena *a)
 	struct buf b = {0};
 	buf_putc(&b, '[');
 	struct db_stmt *st = db_prepare(
-		db, "SELECT t.id, t.name, t.scopes, t.created_at, t.expires_at, t.revoked_at, "
-		    "t.last_used_at FROM api_token t JOIN account a ON a.id = t.account_id WHERE "
-		    "a.login = ? ORDER BY t.id");
+	    db, "SELECT t.id, t.name, t.scopes, t.created_at, t.expires_at, t.revoked_at, "
+	        "t.last_used_at FROM api_token t JOIN account a ON a.id = t.account_id WHERE "
+	        "a.login = ? ORDER BY t.id");
 	char l[ACC_LOGIN_MAX + 1];
 	lower_login(login, l);
 	db_bind_cstr(st, 1, l);
 	for (int k = 0; db_step(st) == DB_ROW; k++) {
 		buf_printf(&b, "%s{\"id\":\"%lld\",\"name\":", k ? "," : "",
-			   (long long)db_col_int64(st, 0));
+		           (long long)db_col_int64(st, 0));
 		const char *s = db_col_text(st, 1, NULL);
 		json_write_string(&b, s, strlen(s));
 		buf_puts(&b, ",\"scopes\":[");
@@ -1592,7 +1622,7 @@ const char *acc_tokens_json(struct db *db, const char *login, struct arena *a)
 		}
 		free(scopes);
 		buf_printf(&b, "],\"created_at\":%lld,\"expires_at\":%lld,\"revoked_at\":",
-			   (long long)db_col_int64(st, 3), (long long)db_col_int64(st, 4));
+		           (long long)db_col_int64(st, 3), (long long)db_col_int64(st, 4));
 		if (db_col_is_null(st, 5))
 			buf_puts(&b, "null");
 		else

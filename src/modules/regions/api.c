@@ -40,7 +40,7 @@ static int regions_list_handler(struct http_request *req, struct http_response *
 	int pcode = 0;
 	if (parent && (parse_code(parent, &pcode) != 0 || regions_find(pcode) == NULL))
 		return http_error(res, API_BAD_REQUEST, "unknown_region", "parent",
-				  "parent must be a known six-digit region code");
+		                  "parent must be a known six-digit region code");
 	size_t n;
 	const struct region *all = regions_all(&n);
 	buf_puts(&res->body, "{\"items\":[");
@@ -64,23 +64,23 @@ static int regions_get_handler(struct http_request *req, struct http_response *r
 	const struct region *r;
 	if (parse_code(req->params[0], &code) != 0 || (r = regions_find(code)) == NULL)
 		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no region %s",
-				  req->params[0]);
+		                  req->params[0]);
 	region_json(&res->body, r);
 	http_json(res, 200);
 	return 0;
 }
 
 static const struct route_param LIST_PARAMS[] = {
-	{"parent", "string", "only the regions directly below this code"},
-	{NULL, NULL, NULL},
+    {"parent", "string", "only the regions directly below this code"},
+    {NULL, NULL, NULL},
 };
 
 static const struct route REGIONS_ROUTES[] = {
-	{"GET", "/api/v1/regions", regions_list_handler, ROUTE_PUBLIC, 0,
-	 "List GB/T 2260 regions", "regions", NULL, "RegionList", LIST_PARAMS, 200, NULL},
-	{"GET", "/api/v1/regions/{code}", regions_get_handler, ROUTE_PUBLIC, 0,
-	 "Read one region", "regions", NULL, "Region", NULL, 200, NULL},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
+    {"GET", "/api/v1/regions", regions_list_handler, ROUTE_PUBLIC, 0, "List GB/T 2260 regions",
+     "regions", NULL, "RegionList", LIST_PARAMS, 200, NULL},
+    {"GET", "/api/v1/regions/{code}", regions_get_handler, ROUTE_PUBLIC, 0, "Read one region",
+     "regions", NULL, "Region", NULL, 200, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 const struct route_table REGIONS_ROUTE_TABLE = {"regions", REGIONS_ROUTES};

@@ -16,9 +16,9 @@
 
 /* The loaded tree. Replaced whole by regions_load; readers see the old or the new. */
 struct region_set {
-	struct region *items; /* sorted by code */
-	size_t n;	      /* count */
-	char *strings;	      /* storage of the names */
+	struct region *items;       /* sorted by code */
+	size_t n;                   /* count */
+	char *strings;              /* storage of the names */
 	struct region_set *retired; /* sets this one replaced, freed at exit */
 };
 
@@ -88,7 +88,7 @@ int regions_seed(struct db *db)
 		}
 		int code = atoi(f[0]);
 		st = db_prepare(db, "INSERT INTO region (code, parent, level, name_zh, name_en, "
-				    "name_bo) VALUES (?, ?, ?, ?, ?, ?)");
+		                    "name_bo) VALUES (?, ?, ?, ?, ?, ?)");
 		db_bind_int64(st, 1, code);
 		if (f[1][0])
 			db_bind_int64(st, 2, atoi(f[1]));
@@ -123,14 +123,15 @@ static void set_free(struct region_set *s)
 int regions_load(struct db *db)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT code, coalesce(parent, 0), level, name_zh, name_en, name_bo FROM region "
-		    "ORDER BY code");
+	    db, "SELECT code, coalesce(parent, 0), level, name_zh, name_en, name_bo FROM region "
+	        "ORDER BY code");
 	if (st == NULL)
 		return -1;
 	struct region_set *s = xcalloc(1, sizeof *s);
 	struct buf names = {0};
 	size_t cap = 0;
-	/* Names are first stored as offsets, then turned into pointers once the storage is final. */
+	/* Names are first stored as offsets, then turned into pointers once the storage is final.
+	 */
 	size_t(*offs)[3] = NULL;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {

@@ -13,16 +13,16 @@ struct db;
 enum region_level {
 	REGION_PROVINCE = 1, /* e.g. 540000 */
 	REGION_PREFECTURE,   /* e.g. 540100 */
-	REGION_COUNTY,	     /* e.g. 540102 */
+	REGION_COUNTY,       /* e.g. 540102 */
 };
 
 struct region {
-	int code;		 /* six-digit GB/T 2260 code */
-	int parent;		 /* parent's code, 0 for a province */
+	int code;                /* six-digit GB/T 2260 code */
+	int parent;              /* parent's code, 0 for a province */
 	enum region_level level; /* from the code's shape and the reference data */
-	const char *name_zh;	 /* Chinese name */
-	const char *name_en;	 /* conventional romanisation */
-	const char *name_bo;	 /* Tibetan name, or "" where not yet given */
+	const char *name_zh;     /* Chinese name */
+	const char *name_en;     /* conventional romanisation */
+	const char *name_bo;     /* Tibetan name, or "" where not yet given */
 };
 
 /* Fills the region table from the embedded GB/T 2260 data if it is empty. Returns 0 or -1. */

@@ -13,22 +13,22 @@
 #include "platform/db.h"
 
 #define REGISTRY_IMPORT_BODY_LIMIT (64u << 20) /* CSV uploads; larger files: jinzhi import */
-#define REGISTRY_EXPORT_CHUNK 1000		/* rows fetched per streaming step */
+#define REGISTRY_EXPORT_CHUNK      1000        /* rows fetched per streaming step */
 
 static int service_error(struct http_response *res, int rc, const struct field_error *err,
-			 const char *code)
+                         const char *code)
 {
 	switch (rc) {
 	case REG_NOT_FOUND:
 		return http_error(res, API_NOT_FOUND, "not_found", NULL,
-				  "no enterprise with credit code %s", code ? code : "");
+		                  "no enterprise with credit code %s", code ? code : "");
 	case REG_INVALID:
 		return http_error(res, API_BAD_REQUEST, err->code, err->field, "%s", err->message);
 	case REG_CONFLICT:
 		return http_error(res, API_CONFLICT, err->code, err->field, "%s", err->message);
 	case REG_STALE:
 		return http_error(res, API_PRECONDITION_FAILED, "stale", NULL,
-				  "the enterprise was changed meanwhile; read it again");
+		                  "the enterprise was changed meanwhile; read it again");
 	default:
 		return -1;
 	}
@@ -62,18 +62,17 @@ static void write_enterprise(struct http_response *res, const struct record *r, 
 }
 
 static int filter_from_query(struct http_request *req, struct registry_filter *f,
-			     struct field_error *err)
+                             struct field_error *err)
 {
-	return registry_filter_parse(f, &req->arena, http_query(req, "region"),
-				     http_query(req, "industry"), http_query(req, "status"),
-				     http_query(req, "size"), http_query(req, "q"),
-				     http_query(req, "sort"), http_query(req, "limit"),
-				     http_query(req, "cursor"), err);
+	return registry_filter_parse(
+	    f, &req->arena, http_query(req, "region"), http_query(req, "industry"),
+	    http_query(req, "status"), http_query(req, "size"), http_query(req, "q"),
+	    http_query(req, "sort"), http_query(req, "limit"), http_query(req, "cursor"), err);
 }
 
 struct list_ctx {
 	struct buf *out; /* where rows go */
-	int n;		 /* rows written */
+	int n;           /* rows written */
 };
 
 static int list_row_json(void *ctx, const struct record *r)
@@ -95,12 +94,12 @@ static int list_row_csv(void *ctx, const struct record *r)
 
 /* State of a streamed CSV export: the query with its own copies of the strings. */
 struct export_ctx {
-	struct db *db;		     /* the worker's connection (same thread throughout) */
-	struct actor who;	     /* the caller */
-	struct registry_filter f;    /* the query, advanced page by page */
-	struct arena arena;	     /* owns the filter's strings and cursors */
-	int header_done;	     /* header line sent */
-	int finished;		     /* no more pages */
+	struct db *db;            /* the worker's connection (same thread throughout) */
+	struct actor who;         /* the caller */
+	struct registry_filter f; /* the query, advanced page by page */
+	struct arena arena;       /* owns the filter's strings and cursors */
+	int header_done;          /* header line sent */
+	int finished;             /* no more pages */
 };
 
 static int export_step(void *ctx, struct buf *out)
@@ -146,7 +145,7 @@ static int enterprises_list(struct http_request *req, struct http_response *res)
 	if (format && strcmp(format, "csv") == 0) {
 		if (!api_allowed(req, "registry", "export"))
 			return http_error(res, API_FORBIDDEN, "forbidden", "format",
-					  "your roles do not allow registry:export");
+			                  "your roles do not allow registry:export");
 		struct export_ctx *x = xcalloc(1, sizeof *x);
 		x->db = req->db;
 		x->who = api_actor(req);
@@ -174,7 +173,7 @@ static int enterprises_list(struct http_request *req, struct http_response *res)
 	}
 	if (format && strcmp(format, "json") != 0)
 		return http_error(res, API_BAD_REQUEST, "not_allowed", "format",
-				  "format must be json or csv");
+		                  "format must be json or csv");
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
 	struct list_ctx lc = {&res->body, 0};
@@ -246,7 +245,7 @@ static int enterprises_update(struct http_request *req, struct http_response *re
 		if (if_version <= 0 || (im[0] == '"' && strcmp(end, "\"") != 0) ||
 		    (im[0] != '"' && *end))
 			return http_error(res, API_BAD_REQUEST, "invalid", "If-Match",
-					  "If-Match must be an ETag this API returned");
+			                  "If-Match must be an ETag this API returned");
 	}
 	json_t *body = http_body_json(req, res);
 	if (body == NULL)
@@ -258,8 +257,8 @@ static int enterprises_update(struct http_request *req, struct http_response *re
 	json_decref(body);
 	struct actor who = api_actor(req);
 	if (rc == REG_OK)
-		rc = registry_update(req->db, &who, req->params[0], &patch, if_version,
-				     &req->arena, &out, &err);
+		rc = registry_update(req->db, &who, req->params[0], &patch, if_version, &req->arena,
+		                     &out, &err);
 	if (rc != REG_OK)
 		return service_error(res, rc, &err, req->params[0]);
 	write_enterprise(res, &out, 200);
@@ -274,25 +273,25 @@ static int enterprises_import(struct http_request *req, struct http_response *re
 		opt.mode = REG_IMPORT_SKIP_BAD;
 	else if (mode && strcmp(mode, "all_or_nothing") != 0)
 		return http_error(res, API_BAD_REQUEST, "not_allowed", "mode",
-				  "mode must be all_or_nothing or skip_bad_rows");
+		                  "mode must be all_or_nothing or skip_bad_rows");
 	const char *dry = http_query(req, "dry_run");
 	if (dry && strcmp(dry, "true") == 0)
 		opt.dry_run = 1;
 	else if (dry && strcmp(dry, "false") != 0)
 		return http_error(res, API_BAD_REQUEST, "invalid", "dry_run",
-				  "dry_run must be true or false");
+		                  "dry_run must be true or false");
 	const char *enc = http_query(req, "encoding");
 	if (enc && text_encoding_parse(enc, &opt.encoding) != 0)
 		return http_error(res, API_BAD_REQUEST, "not_allowed", "encoding",
-				  "encoding must be auto, utf-8 or gb18030");
+		                  "encoding must be auto, utf-8 or gb18030");
 	struct actor who = api_actor(req);
 	struct registry_import_report rep;
 	if (registry_import(req->db, &who, req->body.data ? req->body.data : "", req->body.len,
-			    &opt, &req->arena, &rep) != REG_OK)
+	                    &opt, &req->arena, &rep) != REG_OK)
 		return -1;
 	if (rep.file_error)
 		return http_error(res, API_BAD_REQUEST, "invalid_file", rep.file_error_field, "%s",
-				  rep.file_error);
+		                  rep.file_error);
 	registry_import_report_json(&rep, &res->body);
 	http_json(res, rep.rejected && !rep.committed && !opt.dry_run ? 422 : 200);
 	return 0;
@@ -311,51 +310,51 @@ static int codes_uscc_check(struct http_request *req, struct http_response *res)
 	json_write_string(&res->body, m, strlen(m));
 	if (r == USCC_OK)
 		buf_printf(&res->body, ",\"organisation_code_valid\":%s,\"region_code\":\"%.6s\"",
-			   org_ok ? "true" : "false", code + 2);
+		           org_ok ? "true" : "false", code + 2);
 	buf_putc(&res->body, '}');
 	http_json(res, 200);
 	return 0;
 }
 
 static const struct route_param LIST_PARAMS[] = {
-	{"region", "string", "GB/T 2260 code: the region and everything below it"},
-	{"industry", "string", "GB/T 4754 section letter"},
-	{"status", "string", "active, suspended, revoked or deregistered"},
-	{"size", "string", "micro, small, medium or large"},
-	{"q", "string", "text in the name or Tibetan name, or the start of a credit code"},
-	{"sort", "string", "id, name or credit_code; prefix - for descending"},
-	{"limit", "integer", "page size, 1 to 1000 (default 50)"},
-	{"cursor", "string", "next_cursor of the previous page"},
-	{"count", "boolean", "true adds the total number of matches"},
-	{"format", "string", "json (default) or csv (all matches, streamed)"},
-	{NULL, NULL, NULL},
+    {"region", "string", "GB/T 2260 code: the region and everything below it"},
+    {"industry", "string", "GB/T 4754 section letter"},
+    {"status", "string", "active, suspended, revoked or deregistered"},
+    {"size", "string", "micro, small, medium or large"},
+    {"q", "string", "text in the name or Tibetan name, or the start of a credit code"},
+    {"sort", "string", "id, name or credit_code; prefix - for descending"},
+    {"limit", "integer", "page size, 1 to 1000 (default 50)"},
+    {"cursor", "string", "next_cursor of the previous page"},
+    {"count", "boolean", "true adds the total number of matches"},
+    {"format", "string", "json (default) or csv (all matches, streamed)"},
+    {NULL, NULL, NULL},
 };
 
 static const struct route_param IMPORT_PARAMS[] = {
-	{"mode", "string", "all_or_nothing (default) or skip_bad_rows"},
-	{"dry_run", "boolean", "true: validate and report, write nothing"},
-	{"encoding", "string", "auto (default), utf-8 or gb18030"},
-	{NULL, NULL, NULL},
+    {"mode", "string", "all_or_nothing (default) or skip_bad_rows"},
+    {"dry_run", "boolean", "true: validate and report, write nothing"},
+    {"encoding", "string", "auto (default), utf-8 or gb18030"},
+    {NULL, NULL, NULL},
 };
 
 static const struct route REGISTRY_ROUTES[] = {
-	{"GET", "/api/v1/enterprises", enterprises_list, 0, 0, "List enterprises", "registry",
-	 NULL, "EnterpriseList", LIST_PARAMS, 200, "registry:read"},
-	{"POST", "/api/v1/enterprises", enterprises_create, 0, 0, "Register an enterprise",
-	 "registry", "EnterpriseInput", "Enterprise", NULL, 201, "registry:write"},
-	{"POST", "/api/v1/enterprises/import", enterprises_import, ROUTE_RAW_BODY,
-	 REGISTRY_IMPORT_BODY_LIMIT, "Import enterprises from CSV (UTF-8 or GB18030)", "registry",
-	 "csv", "ImportReport", IMPORT_PARAMS, 200, "registry:write"},
-	{"GET", "/api/v1/enterprises/{credit_code}", enterprises_get, 0, 0,
-	 "Read an enterprise by credit code", "registry", NULL, "Enterprise", NULL, 200,
-	 "registry:read"},
-	{"PATCH", "/api/v1/enterprises/{credit_code}", enterprises_update, 0, 0,
-	 "Change fields of an enterprise (If-Match: ETag)", "registry", "EnterprisePatch",
-	 "Enterprise", NULL, 200, "registry:write"},
-	{"GET", "/api/v1/codes/uscc/{code}", codes_uscc_check, ROUTE_PUBLIC, 0,
-	 "Check a unified social credit code (GB 32100) and its organisation code", "registry",
-	 NULL, "CodeCheck", NULL, 200, NULL},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
+    {"GET", "/api/v1/enterprises", enterprises_list, 0, 0, "List enterprises", "registry", NULL,
+     "EnterpriseList", LIST_PARAMS, 200, "registry:read"},
+    {"POST", "/api/v1/enterprises", enterprises_create, 0, 0, "Register an enterprise", "registry",
+     "EnterpriseInput", "Enterprise", NULL, 201, "registry:write"},
+    {"POST", "/api/v1/enterprises/import", enterprises_import, ROUTE_RAW_BODY,
+     REGISTRY_IMPORT_BODY_LIMIT, "Import enterprises from CSV (UTF-8 or GB18030)", "registry",
+     "csv", "ImportReport", IMPORT_PARAMS, 200, "registry:write"},
+    {"GET", "/api/v1/enterprises/{credit_code}", enterprises_get, 0, 0,
+     "Read an enterprise by credit code", "registry", NULL, "Enterprise", NULL, 200,
+     "registry:read"},
+    {"PATCH", "/api/v1/enterprises/{credit_code}", enterprises_update, 0, 0,
+     "Change fields of an enterprise (If-Match: ETag)", "registry", "EnterprisePatch", "Enterprise",
+     NULL, 200, "registry:write"},
+    {"GET", "/api/v1/codes/uscc/{code}", codes_uscc_check, ROUTE_PUBLIC, 0,
+     "Check a unified social credit code (GB 32100) and its organisation code", "registry", NULL,
+     "CodeCheck", NULL, 200, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 const struct route_table REGISTRY_ROUTE_TABLE = {"registry", REGISTRY_ROUTES};

@@ -25,37 +25,37 @@ static const struct {
 	const char *label;
 	int field;
 } LABELS_ZH[] = {
-	{"统一社会信用代码", ENT_CREDIT_CODE},
-	{"企业名称", ENT_NAME},
-	{"名称", ENT_NAME},
-	{"藏文名称", ENT_NAME_BO},
-	{"法定代表人", ENT_LEGAL_REPRESENTATIVE},
-	{"住所", ENT_ADDRESS},
-	{"地址", ENT_ADDRESS},
-	{"行政区划代码", ENT_REGION_CODE},
-	{"行业门类", ENT_INDUSTRY},
-	{"企业规模", ENT_SIZE},
-	{"登记状态", ENT_STATUS},
-	{"成立日期", ENT_ESTABLISHED_ON},
-	{"联系人", ENT_CONTACT_NAME},
-	{"联系电话", ENT_CONTACT_PHONE},
-	{"电子邮箱", ENT_CONTACT_EMAIL},
-	{"质量管理体系", ENT_QMS_STANDARD},
-	{"体系是否认证", ENT_QMS_CERTIFIED},
-	{"体系证书编号", ENT_QMS_CERTIFICATE_NO},
-	{"认证机构", ENT_QMS_CERTIFICATION_BODY},
-	{"采用标准", ENT_STANDARDS_ADOPTED},
-	{"出厂检验能力", ENT_INSPECTION_CAPABILITY},
-	{"计量保证能力", ENT_METROLOGY_CAPABILITY},
-	{"质量负责人是否培训", ENT_QUALITY_MANAGER_TRAINED},
-	{"质量负责人培训日期", ENT_QUALITY_MANAGER_TRAINED_ON},
+    {"统一社会信用代码", ENT_CREDIT_CODE},
+    {"企业名称", ENT_NAME},
+    {"名称", ENT_NAME},
+    {"藏文名称", ENT_NAME_BO},
+    {"法定代表人", ENT_LEGAL_REPRESENTATIVE},
+    {"住所", ENT_ADDRESS},
+    {"地址", ENT_ADDRESS},
+    {"行政区划代码", ENT_REGION_CODE},
+    {"行业门类", ENT_INDUSTRY},
+    {"企业规模", ENT_SIZE},
+    {"登记状态", ENT_STATUS},
+    {"成立日期", ENT_ESTABLISHED_ON},
+    {"联系人", ENT_CONTACT_NAME},
+    {"联系电话", ENT_CONTACT_PHONE},
+    {"电子邮箱", ENT_CONTACT_EMAIL},
+    {"质量管理体系", ENT_QMS_STANDARD},
+    {"体系是否认证", ENT_QMS_CERTIFIED},
+    {"体系证书编号", ENT_QMS_CERTIFICATE_NO},
+    {"认证机构", ENT_QMS_CERTIFICATION_BODY},
+    {"采用标准", ENT_STANDARDS_ADOPTED},
+    {"出厂检验能力", ENT_INSPECTION_CAPABILITY},
+    {"计量保证能力", ENT_METROLOGY_CAPABILITY},
+    {"质量负责人是否培训", ENT_QUALITY_MANAGER_TRAINED},
+    {"质量负责人培训日期", ENT_QUALITY_MANAGER_TRAINED_ON},
 };
 
 /* Credit codes already seen in this file, with the row that had each. */
 struct code_set {
 	char (*keys)[18]; /* codes, "" for an empty slot */
-	size_t *rows;		     /* row of each */
-	size_t cap, n;		     /* slots, used */
+	size_t *rows;     /* row of each */
+	size_t cap, n;    /* slots, used */
 };
 
 static uint64_t code_hash(const char *s)
@@ -99,9 +99,8 @@ static void set_grow(struct code_set *cs)
 	free(old.rows);
 }
 
-static void add_issue(struct arena *a, struct registry_import_issue **list, size_t *n,
-		      size_t row, size_t line, const char *field, const char *code,
-		      const char *message)
+static void add_issue(struct arena *a, struct registry_import_issue **list, size_t *n, size_t row,
+                      size_t line, const char *field, const char *code, const char *message)
 {
 	if (*n >= REGISTRY_IMPORT_MAX_REPORTED)
 		return;
@@ -116,7 +115,7 @@ static void add_issue(struct arena *a, struct registry_import_issue **list, size
 }
 
 static int map_header(const struct csv_field *h, size_t n, int *col_field, struct arena *a,
-		      struct registry_import_report *rep)
+                      struct registry_import_report *rep)
 {
 	uint64_t seen = 0;
 	for (size_t c = 0; c < n; c++) {
@@ -128,11 +127,13 @@ static int map_header(const struct csv_field *h, size_t n, int *col_field, struc
 			len--;
 		int f = fields_find(&ENTERPRISE_TYPE, s, len);
 		for (size_t k = 0; f < 0 && k < sizeof LABELS_ZH / sizeof LABELS_ZH[0]; k++)
-			if (strlen(LABELS_ZH[k].label) == len && memcmp(LABELS_ZH[k].label, s, len) == 0)
+			if (strlen(LABELS_ZH[k].label) == len &&
+			    memcmp(LABELS_ZH[k].label, s, len) == 0)
 				f = LABELS_ZH[k].field;
 		char *name = arena_strndup(a, s, len);
 		if (f < 0) {
-			rep->file_error = arena_printf(a, "column \"%s\" is not a field of an enterprise", name);
+			rep->file_error =
+			    arena_printf(a, "column \"%s\" is not a field of an enterprise", name);
 			rep->file_error_field = name;
 			return -1;
 		}
@@ -146,9 +147,10 @@ static int map_header(const struct csv_field *h, size_t n, int *col_field, struc
 		col_field[c] = (ENTERPRISE_TYPE.fields[f].flags & FF_READONLY) ? -1 : f;
 	}
 	for (int f = 0; f < ENT_NFIELDS; f++)
-		if ((ENTERPRISE_TYPE.fields[f].flags & FF_REQUIRED) && !(seen & ((uint64_t)1 << f))) {
+		if ((ENTERPRISE_TYPE.fields[f].flags & FF_REQUIRED) &&
+		    !(seen & ((uint64_t)1 << f))) {
 			rep->file_error = arena_printf(a, "the required column %s is missing",
-						       ENTERPRISE_TYPE.fields[f].name);
+			                               ENTERPRISE_TYPE.fields[f].name);
 			rep->file_error_field = ENTERPRISE_TYPE.fields[f].name;
 			return -1;
 		}
@@ -165,36 +167,36 @@ static int same_values(const struct record *a, const struct record *b)
 	return 1;
 }
 
-#define IMPORT_CHUNK_ROWS 8192 /* rows handed from the validating to the writing thread */
-#define IMPORT_QUEUE_MAX 4      /* chunks validated ahead of the writer */
-#define IMPORT_BULK_MIN 10000   /* rows from which a load may suspend secondary indexes */
-#define IMPORT_BYTES_PER_ROW 150 /* for estimating a file's rows before reading it */
+#define IMPORT_CHUNK_ROWS    8192  /* rows handed from the validating to the writing thread */
+#define IMPORT_QUEUE_MAX     4     /* chunks validated ahead of the writer */
+#define IMPORT_BULK_MIN      10000 /* rows from which a load may suspend secondary indexes */
+#define IMPORT_BYTES_PER_ROW 150   /* for estimating a file's rows before reading it */
 
 /* Validated rows on their way to the writer. */
 struct import_chunk {
-	struct buf packed;	     /* the rows' values (record_pack) */
-	size_t *off;		     /* where each row starts in packed */
-	size_t *row, *line;	     /* each row's record number and line */
-	size_t n;		     /* rows */
-	struct import_chunk *next;   /* queue link */
+	struct buf packed;         /* the rows' values (record_pack) */
+	size_t *off;               /* where each row starts in packed */
+	size_t *row, *line;        /* each row's record number and line */
+	size_t n;                  /* rows */
+	struct import_chunk *next; /* queue link */
 };
 
 /* State shared by the two threads of an import. */
 struct import_job {
-	const struct actor *who;	   /* the importer, for the rules */
-	struct csv_reader *rd;		   /* positioned after the header */
-	const int *col_field;		   /* column -> field, -1 to skip */
-	size_t ncols;			   /* columns in the header */
-	const char *raw;		   /* the file as given, for the hash */
-	size_t raw_len;			   /* its length */
-	struct arena *a;		   /* report storage (under lock) */
+	const struct actor *who;            /* the importer, for the rules */
+	struct csv_reader *rd;              /* positioned after the header */
+	const int *col_field;               /* column -> field, -1 to skip */
+	size_t ncols;                       /* columns in the header */
+	const char *raw;                    /* the file as given, for the hash */
+	size_t raw_len;                     /* its length */
+	struct arena *a;                    /* report storage (under lock) */
 	struct registry_import_report *rep; /* the report (issues under lock) */
-	pthread_mutex_t lock;		   /* guards the queue and the report's lists */
-	pthread_cond_t cond;		   /* queue changed */
-	struct import_chunk *head, *tail;  /* validated chunks, oldest first */
-	size_t queued;			   /* chunks in the queue */
-	int done;			   /* the validator has finished */
-	int stop;			   /* the writer gave up: stop validating */
+	pthread_mutex_t lock;               /* guards the queue and the report's lists */
+	pthread_cond_t cond;                /* queue changed */
+	struct import_chunk *head, *tail;   /* validated chunks, oldest first */
+	size_t queued;                      /* chunks in the queue */
+	int done;                           /* the validator has finished */
+	int stop;                           /* the writer gave up: stop validating */
 };
 
 enum issue_kind {
@@ -204,18 +206,17 @@ enum issue_kind {
 };
 
 static void job_issue(struct import_job *j, enum issue_kind kind, size_t row, size_t line,
-		      const char *field, const char *code, const char *message)
+                      const char *field, const char *code, const char *message)
 {
 	pthread_mutex_lock(&j->lock);
 	if (kind == ISSUE_WARNING) {
 		j->rep->total_warnings++;
 		add_issue(j->a, &j->rep->warnings, &j->rep->nwarnings, row, line, field, code,
-			  message);
+		          message);
 	} else {
 		if (kind == ISSUE_ROW) /* read by the writer without the lock */
 			__atomic_add_fetch(&j->rep->rejected, 1, __ATOMIC_RELAXED);
-		add_issue(j->a, &j->rep->errors, &j->rep->nerrors, row, line, field, code,
-			  message);
+		add_issue(j->a, &j->rep->errors, &j->rep->nerrors, row, line, field, code, message);
 	}
 	pthread_mutex_unlock(&j->lock);
 }
@@ -225,7 +226,7 @@ static void job_issue(struct import_job *j, enum issue_kind kind, size_t row, si
  * bad one (reported). *line and *row receive where the record starts and its number.
  */
 static int import_row_read(struct import_job *j, struct record *r, struct arena *row_arena,
-			   size_t *line, size_t *row)
+                           size_t *line, size_t *row)
 {
 	const struct csv_field *fields;
 	size_t nf;
@@ -242,7 +243,8 @@ static int import_row_read(struct import_job *j, struct record *r, struct arena 
 	}
 	if (nf != j->ncols) {
 		char msg[120];
-		snprintf(msg, sizeof msg, "the row has %zu fields; the header has %zu", nf, j->ncols);
+		snprintf(msg, sizeof msg, "the row has %zu fields; the header has %zu", nf,
+		         j->ncols);
 		job_issue(j, ISSUE_ROW, *row, *line, NULL, "field_count", msg);
 		return -1;
 	}
@@ -253,15 +255,15 @@ static int import_row_read(struct import_job *j, struct record *r, struct arena 
 		if (j->col_field[c] < 0)
 			continue;
 		if (record_set_text_utf8(r, row_arena, j->col_field[c], fields[c].s, fields[c].n,
-				    &ferr) != 0) {
+		                         &ferr) != 0) {
 			/* Every bad cell of the row is listed; the row counts once. */
 			job_issue(j, bad ? ISSUE_MORE : ISSUE_ROW, *row, *line, ferr.field,
-				  ferr.code, ferr.message);
+			          ferr.code, ferr.message);
 			bad = 1;
 		}
 	}
-	if (!bad && (record_check(r, 0, &ferr) != 0 ||
-		     registry_rules_check(j->who, r, &ferr) != 0)) {
+	if (!bad &&
+	    (record_check(r, 0, &ferr) != 0 || registry_rules_check(j->who, r, &ferr) != 0)) {
 		bad = 1;
 		job_issue(j, ISSUE_ROW, *row, *line, ferr.field, ferr.code, ferr.message);
 	}
@@ -345,16 +347,16 @@ static void *import_validate(void *arg)
 			if (first) {
 				char msg[120];
 				snprintf(msg, sizeof msg,
-					 "credit_code %s appears again (first at row %zu)",
-					 r.v[ENT_CREDIT_CODE], first);
+				         "credit_code %s appears again (first at row %zu)",
+				         r.v[ENT_CREDIT_CODE], first);
 				job_issue(j, ISSUE_ROW, row, line, "credit_code", "duplicate", msg);
 				v = -1;
 			}
 		}
 		if (v > 0) {
 			if (r.warnings[ENT_CREDIT_CODE])
-				job_issue(j, ISSUE_WARNING, row, line, "credit_code", "organisation_code_check",
-					  r.warnings[ENT_CREDIT_CODE]);
+				job_issue(j, ISSUE_WARNING, row, line, "credit_code",
+				          "organisation_code_check", r.warnings[ENT_CREDIT_CODE]);
 			c->off[c->n] = c->packed.len;
 			c->row[c->n] = row;
 			c->line[c->n] = line;
@@ -393,14 +395,14 @@ static void *import_validate(void *arg)
 /* Counts of the writing side, merged into the report at the end. */
 struct import_writes {
 	size_t created, updated, unchanged; /* rows */
-	struct buf created_keys;	    /* JSON array body of created credit codes */
-	int failed;			    /* a database error */
+	struct buf created_keys;            /* JSON array body of created credit codes */
+	int failed;                         /* a database error */
 };
 
 /* Writes (or, in a dry run, classifies) one validated row. */
 static void import_write_row(struct db *db, struct import_job *j, const struct actor *row_actor,
-			     int dry_run, const char *now, struct record *r, size_t row,
-			     size_t line, struct arena *row_arena, struct import_writes *w)
+                             int dry_run, const char *now, struct record *r, size_t row,
+                             size_t line, struct arena *row_arena, struct import_writes *w)
 {
 	const char *code = r->v[ENT_CREDIT_CODE];
 	/* Read before the row becomes a whole record: what the file left out or empty. */
@@ -414,7 +416,8 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 	if (!dry_run) {
 		/* Most rows of a load are new: try the insert, and look the code up only when
 		 * the unique index says it is taken. */
-		int ins = db_id_next(db, &id) == 0 ? store_insert(db, id, r, row_actor->name) : DB_ERROR;
+		int ins =
+		    db_id_next(db, &id) == 0 ? store_insert(db, id, r, row_actor->name) : DB_ERROR;
 		if (ins == 0) {
 			w->created++;
 			buf_puts(&w->created_keys, w->created > 1 ? ",\"" : "\"");
@@ -441,7 +444,7 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 	int64_t vid;
 	if (store_get(db, code, j->who, row_arena, &visible, &vid) != DB_ROW) {
 		job_issue(j, ISSUE_ROW, row, line, "credit_code", "out_of_scope",
-			  "this credit code is registered outside your jurisdiction");
+		          "this credit code is registered outside your jurisdiction");
 		return;
 	}
 	/* An existing record keeps what the file has no column for; an empty status cell keeps
@@ -473,15 +476,15 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 	record_write_json(r, &aj);
 	if (store_update(db, id, r) != 0 ||
 	    audit_append(db, row_actor, "enterprise.import.update", "enterprise", code, bj.data,
-			 aj.data, "ok") != 0)
+	                 aj.data, "ok") != 0)
 		w->failed = 1;
 	buf_free(&bj);
 	buf_free(&aj);
 }
 
 int registry_import(struct db *db, const struct actor *who, const char *s, size_t n,
-		    const struct registry_import_options *opt, struct arena *a,
-		    struct registry_import_report *rep)
+                    const struct registry_import_options *opt, struct arena *a,
+                    struct registry_import_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	struct buf scratch = {0};
@@ -491,11 +494,11 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 	struct csv_reader rd;
 	csv_reader_init(&rd, "", 0);
 	if (text_to_utf8(s, n, opt->encoding, &scratch, &text, &len, &used, &bad_at) != 0) {
-		rep->file_error = arena_printf(
-			a, "the file is not %s: undecodable bytes at offset %zu",
-			opt->encoding == TEXT_ENC_AUTO ? "UTF-8 or GB18030"
-						       : text_encoding_name(opt->encoding),
-			bad_at);
+		rep->file_error =
+		    arena_printf(a, "the file is not %s: undecodable bytes at offset %zu",
+		                 opt->encoding == TEXT_ENC_AUTO ? "UTF-8 or GB18030"
+		                                                : text_encoding_name(opt->encoding),
+		                 bad_at);
 		rep->encoding = text_encoding_name(opt->encoding);
 		goto file_error;
 	}
@@ -507,9 +510,9 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 	int col_field[CSV_MAX_FIELDS];
 	int rc = csv_read(&rd, &fields, &nf, &cerr);
 	if (rc <= 0) {
-		rep->file_error = rc == 0 ? "the file is empty: a header line is needed"
-					  : arena_printf(a, "the header line is malformed: %s",
-							 cerr.message);
+		rep->file_error =
+		    rc == 0 ? "the file is empty: a header line is needed"
+		            : arena_printf(a, "the header line is malformed: %s", cerr.message);
 		goto file_error;
 	}
 	if (map_header(fields, nf, col_field, a, rep) != 0)
@@ -538,8 +541,14 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 		suspended = store_bulk_begin(db, existing == 0);
 
 	/* Validation runs in its own thread, a few chunks ahead of the writing here. */
-	struct import_job j = {.who = who, .rd = &rd, .col_field = col_field, .ncols = nf,
-			       .raw = s, .raw_len = n, .a = a, .rep = rep};
+	struct import_job j = {.who = who,
+	                       .rd = &rd,
+	                       .col_field = col_field,
+	                       .ncols = nf,
+	                       .raw = s,
+	                       .raw_len = n,
+	                       .a = a,
+	                       .rep = rep};
 	pthread_mutex_init(&j.lock, NULL);
 	pthread_cond_init(&j.cond, NULL);
 	pthread_t validator;
@@ -560,14 +569,14 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 		for (size_t i = 0; i < c->n && !w.failed; i++) {
 			/* Once an all-or-nothing import has a bad row nothing will be kept: the
 			 * rest is only counted, as in a dry run, so the report is complete. */
-			int dry = opt->dry_run ||
-				  (opt->mode == REG_IMPORT_ALL_OR_NOTHING &&
-				   __atomic_load_n(&rep->rejected, __ATOMIC_RELAXED) > 0);
+			int dry =
+			    opt->dry_run || (opt->mode == REG_IMPORT_ALL_OR_NOTHING &&
+			                     __atomic_load_n(&rep->rejected, __ATOMIC_RELAXED) > 0);
 			struct record r;
 			arena_reset(&row_arena);
 			record_unpack(&r, &ENTERPRISE_TYPE, c->packed.data + c->off[i]);
 			import_write_row(db, &j, &row_actor, dry, now, &r, c->row[i], c->line[i],
-					 &row_arena, &w);
+			                 &row_arena, &w);
 		}
 		chunk_free(c);
 		if (w.failed) {
@@ -589,7 +598,7 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 
 	int failed = w.failed;
 	int write = !failed && !opt->dry_run &&
-		    !(opt->mode == REG_IMPORT_ALL_OR_NOTHING && rep->rejected > 0);
+	            !(opt->mode == REG_IMPORT_ALL_OR_NOTHING && rep->rejected > 0);
 	if (write && suspended) {
 		failed = store_bulk_end(db, suspended) != 0;
 		suspended = NULL;
@@ -600,18 +609,18 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 		 * created (their values are version 1 of each record, and are in that file). */
 		struct buf summary = {0};
 		buf_printf(&summary,
-			   "{\"batch\":\"%s\",\"sha256\":\"%s\",\"encoding\":\"%s\",\"rows\":%zu,"
-			   "\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,"
-			   "\"mode\":\"%s\",\"created_credit_codes\":[",
-			   batch, rep->sha256, rep->encoding, rep->rows, rep->created, rep->updated,
-			   rep->unchanged, rep->rejected,
-			   opt->mode == REG_IMPORT_SKIP_BAD ? "skip_bad_rows" : "all_or_nothing");
+		           "{\"batch\":\"%s\",\"sha256\":\"%s\",\"encoding\":\"%s\",\"rows\":%zu,"
+		           "\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,"
+		           "\"mode\":\"%s\",\"created_credit_codes\":[",
+		           batch, rep->sha256, rep->encoding, rep->rows, rep->created, rep->updated,
+		           rep->unchanged, rep->rejected,
+		           opt->mode == REG_IMPORT_SKIP_BAD ? "skip_bad_rows" : "all_or_nothing");
 		buf_append(&summary, w.created_keys.data, w.created_keys.len);
 		buf_puts(&summary, "]}");
 		char key[80];
 		snprintf(key, sizeof key, "sha256:%s", rep->sha256);
 		if (audit_append(db, &row_actor, "enterprise.import", "import", key, NULL,
-				 summary.data, rep->rejected ? "partial" : "ok") != 0 ||
+		                 summary.data, rep->rejected ? "partial" : "ok") != 0 ||
 		    db_commit(db) != 0)
 			failed = 1;
 		else
@@ -625,7 +634,7 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 	buf_free(&scratch);
 	return failed ? REG_ERROR : REG_OK;
 
-file_error: {
+file_error : {
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(digest, (const unsigned char *)s, n);
 	sodium_bin2hex(rep->sha256, sizeof rep->sha256, digest, sizeof digest);
@@ -658,17 +667,18 @@ static void issues_json(struct buf *out, const struct registry_import_issue *is,
 void registry_import_report_json(const struct registry_import_report *rep, struct buf *out)
 {
 	buf_printf(out,
-		   "{\"encoding\":\"%s\",\"sha256\":\"%s\",\"rows\":%zu,\"created\":%zu,"
-		   "\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,\"committed\":%s,"
-		   "\"file_error\":",
-		   rep->encoding ? rep->encoding : "", rep->sha256, rep->rows, rep->created,
-		   rep->updated, rep->unchanged, rep->rejected, rep->committed ? "true" : "false");
+	           "{\"encoding\":\"%s\",\"sha256\":\"%s\",\"rows\":%zu,\"created\":%zu,"
+	           "\"updated\":%zu,\"unchanged\":%zu,\"rejected\":%zu,\"committed\":%s,"
+	           "\"file_error\":",
+	           rep->encoding ? rep->encoding : "", rep->sha256, rep->rows, rep->created,
+	           rep->updated, rep->unchanged, rep->rejected, rep->committed ? "true" : "false");
 	if (rep->file_error) {
 		buf_puts(out, "{\"message\":");
 		json_write_string(out, rep->file_error, strlen(rep->file_error));
 		buf_puts(out, ",\"field\":");
 		if (rep->file_error_field)
-			json_write_string(out, rep->file_error_field, strlen(rep->file_error_field));
+			json_write_string(out, rep->file_error_field,
+			                  strlen(rep->file_error_field));
 		else
 			buf_puts(out, "null");
 		buf_putc(out, '}');

@@ -45,7 +45,7 @@ static int choice_valid(const struct field_spec *f, const char *v)
 }
 
 int registry_filter_continue(struct registry_filter *f, struct arena *a, const char *cursor,
-			     struct field_error *err)
+                             struct field_error *err)
 {
 	/* Cursor: "<sort>.<id>" or "<sort>.<id>.<hex of key>", bound to its sort. */
 	const char *bad = "cursor is not one this list returned";
@@ -65,8 +65,7 @@ int registry_filter_continue(struct registry_filter *f, struct arena *a, const c
 		for (size_t i = 0; i < n / 2; i++) {
 			unsigned x;
 			if (sscanf(hex + 2 * i, "%2x", &x) != 1)
-				return field_fail(err, "cursor", "invalid", "%s", bad),
-				       REG_INVALID;
+				return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
 			key[i] = (char)x;
 		}
 		key[n / 2] = '\0';
@@ -79,9 +78,9 @@ int registry_filter_continue(struct registry_filter *f, struct arena *a, const c
 }
 
 int registry_filter_parse(struct registry_filter *f, struct arena *a, const char *region,
-			  const char *industry, const char *status, const char *size, const char *q,
-			  const char *sort, const char *limit, const char *cursor,
-			  struct field_error *err)
+                          const char *industry, const char *status, const char *size, const char *q,
+                          const char *sort, const char *limit, const char *cursor,
+                          struct field_error *err)
 {
 	memset(f, 0, sizeof *f);
 	f->limit = REGISTRY_PAGE_DEFAULT;
@@ -89,22 +88,22 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 	if (region) {
 		if (parse_int(region, 100000, 999999, &v) != 0 || regions_find((int)v) == NULL)
 			return field_fail(err, "region", "unknown_region",
-					  "region must be a known six-digit region code"),
+			                  "region must be a known six-digit region code"),
 			       REG_INVALID;
 		f->region = (int)v;
 	}
 	const struct field_spec *fs = ENTERPRISE_TYPE.fields;
 	if (industry && !choice_valid(&fs[ENT_INDUSTRY], industry))
 		return field_fail(err, "industry", "not_allowed",
-				  "industry must be a GB/T 4754 section letter A-T"),
+		                  "industry must be a GB/T 4754 section letter A-T"),
 		       REG_INVALID;
 	if (status && !choice_valid(&fs[ENT_STATUS], status))
 		return field_fail(err, "status", "not_allowed",
-				  "status must be active, suspended, revoked or deregistered"),
+		                  "status must be active, suspended, revoked or deregistered"),
 		       REG_INVALID;
 	if (size && !choice_valid(&fs[ENT_SIZE], size))
 		return field_fail(err, "size", "not_allowed",
-				  "size must be micro, small, medium or large"),
+		                  "size must be micro, small, medium or large"),
 		       REG_INVALID;
 	f->industry = industry;
 	f->status = status;
@@ -113,7 +112,7 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 		size_t n = strlen(q);
 		if (n > 100 || utf8_invalid_at(q, n) >= 0)
 			return field_fail(err, "q", "invalid",
-					  "q must be valid UTF-8 of at most 100 bytes"),
+			                  "q must be valid UTF-8 of at most 100 bytes"),
 			       REG_INVALID;
 		f->q = arena_strdup(a, q);
 	}
@@ -131,15 +130,15 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 			f->sort = REG_SORT_CREDIT_CODE;
 		else
 			return field_fail(err, "sort", "not_allowed",
-					  "sort must be id, name or credit_code, with - for "
-					  "descending"),
+			                  "sort must be id, name or credit_code, with - for "
+			                  "descending"),
 			       REG_INVALID;
 	}
 	if (limit) {
 		if (parse_int(limit, 1, REGISTRY_PAGE_MAX, &v) != 0)
 			return field_fail(err, "limit", "out_of_range",
-					  "limit must be an integer from 1 to %d",
-					  REGISTRY_PAGE_MAX),
+			                  "limit must be an integer from 1 to %d",
+			                  REGISTRY_PAGE_MAX),
 			       REG_INVALID;
 		f->limit = (int)v;
 	}
@@ -149,7 +148,7 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 }
 
 static const char *cursor_make(struct arena *a, const struct registry_filter *f, int64_t id,
-			       const char *key)
+                               const char *key)
 {
 	struct buf b = {0};
 	buf_printf(&b, "%d.%lld", f->sort * 2 + f->desc, (long long)id);
@@ -164,7 +163,7 @@ static const char *cursor_make(struct arena *a, const struct registry_filter *f,
 }
 
 int registry_list(struct db *db, const struct actor *who, const struct registry_filter *f,
-		  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor)
+                  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
 	struct store_scope sc;
@@ -182,7 +181,7 @@ int registry_list(struct db *db, const struct actor *who, const struct registry_
 }
 
 int registry_count(struct db *db, const struct actor *who, const struct registry_filter *f,
-		   int64_t *count)
+                   int64_t *count)
 {
 	struct store_scope sc;
 	*count = 0;
@@ -191,8 +190,8 @@ int registry_count(struct db *db, const struct actor *who, const struct registry
 	return store_count(db, f, &sc, count) == 0 ? REG_OK : REG_ERROR;
 }
 
-int registry_get(struct db *db, const struct actor *who, const char *credit_code,
-		 struct arena *a, struct record *out)
+int registry_get(struct db *db, const struct actor *who, const char *credit_code, struct arena *a,
+                 struct record *out)
 {
 	int64_t id;
 	int rc = store_get(db, credit_code, who, a, out, &id);
@@ -204,12 +203,13 @@ int registry_rules_check(const struct actor *who, const struct record *r, struct
 	int code = atoi(r->v[ENT_REGION_CODE]);
 	if (regions_find(code) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
-				  "region_code %d is not a known GB/T 2260 region", code);
+		                  "region_code %d is not a known GB/T 2260 region", code);
 	/* An actor who may see what they create may also create outside their ranges. */
 	if (!actor_region_in_scope(who, code) && !who->own_records)
 		return field_fail(err, "region_code", "out_of_scope",
-				  "region_code %d is outside your jurisdiction", code);
-	/* Today's date, worked out again only when the clock moves on (imports call this per row). */
+		                  "region_code %d is outside your jurisdiction", code);
+	/* Today's date, worked out again only when the clock moves on (imports call this per row).
+	 */
 	static _Thread_local time_t cached_at;
 	static _Thread_local char today[32];
 	time_t t = time(NULL);
@@ -220,22 +220,22 @@ int registry_rules_check(const struct actor *who, const struct record *r, struct
 	}
 	if (r->v[ENT_ESTABLISHED_ON] && strcmp(r->v[ENT_ESTABLISHED_ON], today) > 0)
 		return field_fail(err, "established_on", "in_future",
-				  "established_on cannot be in the future");
+		                  "established_on cannot be in the future");
 	const char *trained_on = r->v[ENT_QUALITY_MANAGER_TRAINED_ON];
 	if (trained_on) {
 		if (r->v[ENT_QUALITY_MANAGER_TRAINED] == NULL ||
 		    r->v[ENT_QUALITY_MANAGER_TRAINED][0] != '1')
 			return field_fail(err, "quality_manager_trained_on", "inconsistent",
-					  "quality_manager_trained_on needs "
-					  "quality_manager_trained to be true");
+			                  "quality_manager_trained_on needs "
+			                  "quality_manager_trained to be true");
 		if (strcmp(trained_on, today) > 0)
 			return field_fail(err, "quality_manager_trained_on", "in_future",
-					  "quality_manager_trained_on cannot be in the future");
+			                  "quality_manager_trained_on cannot be in the future");
 	}
 	if (r->v[ENT_QMS_CERTIFICATE_NO] &&
 	    (r->v[ENT_QMS_CERTIFIED] == NULL || r->v[ENT_QMS_CERTIFIED][0] != '1'))
 		return field_fail(err, "qms_certificate_no", "inconsistent",
-				  "qms_certificate_no needs qms_certified to be true");
+		                  "qms_certificate_no needs qms_certified to be true");
 	return 0;
 }
 
@@ -247,7 +247,7 @@ static char *record_json(const struct record *r)
 }
 
 int registry_create(struct db *db, const struct actor *who, const struct record *in,
-		    struct arena *a, struct record *out, struct field_error *err)
+                    struct arena *a, struct record *out, struct field_error *err)
 {
 	struct record r = *in;
 	if (r.v[ENT_STATUS] == NULL)
@@ -270,7 +270,7 @@ int registry_create(struct db *db, const struct actor *who, const struct record 
 	if (rc == DB_ROW) {
 		db_rollback(db);
 		field_fail(err, "credit_code", "duplicate", "%s is already registered",
-			   r.v[ENT_CREDIT_CODE]);
+		           r.v[ENT_CREDIT_CODE]);
 		return REG_CONFLICT;
 	}
 	char *after = NULL;
@@ -278,7 +278,7 @@ int registry_create(struct db *db, const struct actor *who, const struct record 
 		goto fail;
 	after = record_json(&r);
 	if (audit_append(db, who, "enterprise.create", "enterprise", r.v[ENT_CREDIT_CODE], NULL,
-			 after, "ok") != 0 ||
+	                 after, "ok") != 0 ||
 	    db_commit(db) != 0)
 		goto fail;
 	free(after);
@@ -291,8 +291,8 @@ fail:
 }
 
 int registry_update(struct db *db, const struct actor *who, const char *credit_code,
-		    const struct record *patch, int64_t if_version, struct arena *a,
-		    struct record *out, struct field_error *err)
+                    const struct record *patch, int64_t if_version, struct arena *a,
+                    struct record *out, struct field_error *err)
 {
 	if (record_check(patch, 1, err) != 0)
 		return REG_INVALID;
@@ -337,9 +337,9 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 	record_set(&r, a, ENT_VERSION, ver, strlen(ver));
 	char *bj = record_json(&before), *aj = record_json(&r);
 	int ok = store_update(db, id, &r) == 0 &&
-		 audit_append(db, who, "enterprise.update", "enterprise", credit_code, bj, aj,
-			      "ok") == 0 &&
-		 db_commit(db) == 0;
+	         audit_append(db, who, "enterprise.update", "enterprise", credit_code, bj, aj,
+	                      "ok") == 0 &&
+	         db_commit(db) == 0;
 	free(bj);
 	free(aj);
 	if (!ok) {

@@ -22,34 +22,34 @@ enum registry_result {
 	REG_NOT_FOUND = -1, /* no such record in the actor's scope */
 	REG_INVALID = -2,   /* input breaks a rule; the field_error says which */
 	REG_CONFLICT = -3,  /* the credit code is already registered */
-	REG_STALE = -4,	    /* If-Match version does not match the record */
-	REG_ERROR = -5,	    /* database failure */
+	REG_STALE = -4,     /* If-Match version does not match the record */
+	REG_ERROR = -5,     /* database failure */
 };
 
 #define REGISTRY_PAGE_DEFAULT 50
-#define REGISTRY_PAGE_MAX 1000
+#define REGISTRY_PAGE_MAX     1000
 
 enum registry_sort {
-	REG_SORT_ID,	      /* order of registration in this deployment */
-	REG_SORT_NAME,	      /* by name, then id */
+	REG_SORT_ID,          /* order of registration in this deployment */
+	REG_SORT_NAME,        /* by name, then id */
 	REG_SORT_CREDIT_CODE, /* by credit code */
 	REG_SORT_COUNT
 };
 
 /* A list query. Strings are borrowed. */
 struct registry_filter {
-	int region;		 /* subtree root, 0 for all */
-	const char *industry;	 /* section letter or NULL */
-	const char *status;	 /* status or NULL */
-	const char *size;	 /* size or NULL */
-	const char *q;		 /* text in name, Tibetan name, or credit-code prefix; NULL */
+	int region;              /* subtree root, 0 for all */
+	const char *industry;    /* section letter or NULL */
+	const char *status;      /* status or NULL */
+	const char *size;        /* size or NULL */
+	const char *q;           /* text in name, Tibetan name, or credit-code prefix; NULL */
 	enum registry_sort sort; /* order */
-	int desc;		 /* descending */
-	int limit;		 /* page size, 1..REGISTRY_PAGE_MAX */
+	int desc;                /* descending */
+	int limit;               /* page size, 1..REGISTRY_PAGE_MAX */
 	/* Keyset cursor: continue after this row. */
-	int has_cursor;		 /* cursor given */
-	int64_t after_id;	 /* id of the last row seen */
-	const char *after_key;	 /* its sort key (name or credit code) */
+	int has_cursor;        /* cursor given */
+	int64_t after_id;      /* id of the last row seen */
+	const char *after_key; /* its sort key (name or credit code) */
 };
 
 /*
@@ -57,13 +57,13 @@ struct registry_filter {
  * *f. Strings are copied into a. Returns 0 or REG_INVALID with *err naming the parameter.
  */
 int registry_filter_parse(struct registry_filter *f, struct arena *a, const char *region,
-			  const char *industry, const char *status, const char *size, const char *q,
-			  const char *sort, const char *limit, const char *cursor,
-			  struct field_error *err);
+                          const char *industry, const char *status, const char *size, const char *q,
+                          const char *sort, const char *limit, const char *cursor,
+                          struct field_error *err);
 
 /* Sets f to continue after cursor (a next_cursor of the same sort). Returns 0 or REG_INVALID. */
 int registry_filter_continue(struct registry_filter *f, struct arena *a, const char *cursor,
-			     struct field_error *err);
+                             struct field_error *err);
 
 /* Called for each row of a list; return non-zero to stop. */
 typedef int (*registry_row_fn)(void *ctx, const struct record *r);
@@ -74,67 +74,67 @@ typedef int (*registry_row_fn)(void *ctx, const struct record *r);
  * REG_ERROR.
  */
 int registry_list(struct db *db, const struct actor *who, const struct registry_filter *f,
-		  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor);
+                  struct arena *a, registry_row_fn fn, void *ctx, const char **next_cursor);
 
 /* Counts the rows the filter matches (ignoring cursor and limit). */
 int registry_count(struct db *db, const struct actor *who, const struct registry_filter *f,
-		   int64_t *count);
+                   int64_t *count);
 
 /* Reads one enterprise by credit code into *out (strings in a). */
-int registry_get(struct db *db, const struct actor *who, const char *credit_code,
-		 struct arena *a, struct record *out);
+int registry_get(struct db *db, const struct actor *who, const char *credit_code, struct arena *a,
+                 struct record *out);
 
 /*
  * Registers a new enterprise from in (validated fields). On REG_OK *out holds the stored
  * record; on REG_INVALID or REG_CONFLICT *err says why. Audited.
  */
 int registry_create(struct db *db, const struct actor *who, const struct record *in,
-		    struct arena *a, struct record *out, struct field_error *err);
+                    struct arena *a, struct record *out, struct field_error *err);
 
 /*
  * Changes the fields given in patch (absent fields are kept; null clears). if_version, when
  * not 0, must equal the stored version. Audited with before and after.
  */
 int registry_update(struct db *db, const struct actor *who, const char *credit_code,
-		    const struct record *patch, int64_t if_version, struct arena *a,
-		    struct record *out, struct field_error *err);
+                    const struct record *patch, int64_t if_version, struct arena *a,
+                    struct record *out, struct field_error *err);
 
 /* How an import treats bad rows. */
 enum registry_import_mode {
 	REG_IMPORT_ALL_OR_NOTHING, /* any bad row: nothing is written */
-	REG_IMPORT_SKIP_BAD,	   /* good rows are written, bad rows reported */
+	REG_IMPORT_SKIP_BAD,       /* good rows are written, bad rows reported */
 };
 
 #define REGISTRY_IMPORT_MAX_REPORTED 1000 /* row errors listed in a report */
 
 struct registry_import_options {
 	enum registry_import_mode mode; /* see above */
-	int dry_run;			/* validate and count, write nothing */
-	enum text_encoding encoding;	/* of the file */
+	int dry_run;                    /* validate and count, write nothing */
+	enum text_encoding encoding;    /* of the file */
 };
 
 struct registry_import_issue {
-	size_t row;	    /* record number in the file, the header being 1 */
-	size_t line;	    /* line where the record starts */
-	const char *field;  /* column, or NULL for the whole row */
-	const char *code;   /* machine code */
+	size_t row;          /* record number in the file, the header being 1 */
+	size_t line;         /* line where the record starts */
+	const char *field;   /* column, or NULL for the whole row */
+	const char *code;    /* machine code */
 	const char *message; /* English text */
 };
 
 struct registry_import_report {
-	const char *encoding;	 /* encoding found */
-	size_t rows;		 /* data rows read */
-	size_t created, updated, unchanged; /* rows written (or that would be, in a dry run) */
-	size_t rejected;	 /* bad rows */
-	int committed;		 /* whether anything was written */
-	const char *file_error;	 /* a problem with the file as a whole, or NULL */
-	const char *file_error_field; /* the column it concerns, or NULL */
-	struct registry_import_issue *errors; /* first REGISTRY_IMPORT_MAX_REPORTED, in a */
-	size_t nerrors;		 /* listed */
+	const char *encoding;                   /* encoding found */
+	size_t rows;                            /* data rows read */
+	size_t created, updated, unchanged;     /* rows written (or that would be, in a dry run) */
+	size_t rejected;                        /* bad rows */
+	int committed;                          /* whether anything was written */
+	const char *file_error;                 /* a problem with the file as a whole, or NULL */
+	const char *file_error_field;           /* the column it concerns, or NULL */
+	struct registry_import_issue *errors;   /* first REGISTRY_IMPORT_MAX_REPORTED, in a */
+	size_t nerrors;                         /* listed */
 	struct registry_import_issue *warnings; /* likewise */
-	size_t nwarnings;	 /* listed */
-	size_t total_warnings;	 /* all warnings */
-	char sha256[65];	 /* of the file as given */
+	size_t nwarnings;                       /* listed */
+	size_t total_warnings;                  /* all warnings */
+	char sha256[65];                        /* of the file as given */
 };
 
 /*
@@ -144,8 +144,8 @@ struct registry_import_report {
  * (also when rows were rejected), or REG_ERROR. Audited per row and per file.
  */
 int registry_import(struct db *db, const struct actor *who, const char *s, size_t n,
-		    const struct registry_import_options *opt, struct arena *a,
-		    struct registry_import_report *rep);
+                    const struct registry_import_options *opt, struct arena *a,
+                    struct registry_import_report *rep);
 
 /* Writes the report as JSON. */
 void registry_import_report_json(const struct registry_import_report *rep, struct buf *out);

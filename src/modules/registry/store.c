@@ -59,7 +59,7 @@ static void where_filters(struct buf *b, int shape)
 		buf_puts(b, " AND size = ?");
 	if (shape & SHAPE_Q)
 		buf_puts(b, " AND (name LIKE ? ESCAPE '\\' OR name_bo LIKE ? ESCAPE '\\'"
-			    " OR credit_code LIKE ? ESCAPE '\\')");
+		            " OR credit_code LIKE ? ESCAPE '\\')");
 }
 
 static void build_sql(void)
@@ -99,7 +99,9 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 	int flo = 0, fhi = 999999;
 	if (region) {
 		flo = region;
-		fhi = region % 10000 == 0 ? region + 9999 : region % 100 == 0 ? region + 99 : region;
+		fhi = region % 10000 == 0 ? region + 9999
+		      : region % 100 == 0 ? region + 99
+		                          : region;
 	}
 	sc->n = 0;
 	sc->own = who->own_records ? who->name : NULL;
@@ -139,10 +141,10 @@ static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct
 }
 
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
-	      struct record *out, int64_t *id)
+              struct record *out, int64_t *id)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT id, region_code, created_by, " COLS
-					    " FROM enterprise WHERE credit_code = ?");
+	                                    " FROM enterprise WHERE credit_code = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_cstr(st, 1, credit_code);
@@ -151,7 +153,7 @@ int store_get(struct db *db, const char *credit_code, const struct actor *who, s
 		/* Out of scope is indistinguishable from absent. */
 		const char *creator = db_col_text(st, 2, NULL);
 		int in = actor_region_in_scope(who, (int)db_col_int64(st, 1)) ||
-			 (who->own_records && strcmp(creator, who->name) == 0);
+		         (who->own_records && strcmp(creator, who->name) == 0);
 		if (who->entity_code && strcmp(who->entity_code, credit_code) != 0)
 			in = 0;
 		if (!in)
@@ -181,8 +183,9 @@ static void bind_fields(struct db_stmt *st, int first, const struct record *r)
 
 int store_insert(struct db *db, int64_t id, const struct record *r, const char *created_by)
 {
-	struct db_stmt *st = db_prepare(db, "INSERT INTO enterprise (id, " COLS ", created_by) "
-					    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	struct db_stmt *st =
+	    db_prepare(db, "INSERT INTO enterprise (id, " COLS ", created_by) "
+	                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, id);
@@ -195,9 +198,9 @@ int store_insert(struct db *db, int64_t id, const struct record *r, const char *
 
 int store_update(struct db *db, int64_t id, const struct record *r)
 {
-	struct db_stmt *st = db_prepare(
-		db, "UPDATE enterprise SET (" COLS ") = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		    "?,?,?,?) WHERE id = ?");
+	struct db_stmt *st = db_prepare(db, "UPDATE enterprise SET (" COLS
+	                                    ") = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	                                    "?,?,?,?) WHERE id = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	bind_fields(st, 1, r);
@@ -210,14 +213,14 @@ int store_update(struct db *db, int64_t id, const struct record *r)
 static int shape_of(const struct registry_filter *f, const struct store_scope *sc)
 {
 	return (sc->n > 1 ? SHAPE_MULTI : 0) | (sc->own ? SHAPE_OWN : 0) |
-	       (sc->entity ? SHAPE_ENTITY : 0) | (f->desc ? SHAPE_DESC : 0) | (f->has_cursor ? SHAPE_CURSOR : 0) |
-	       (f->industry ? SHAPE_INDUSTRY : 0) | (f->status ? SHAPE_STATUS : 0) |
-	       (f->size ? SHAPE_SIZE : 0) | (f->q ? SHAPE_Q : 0);
+	       (sc->entity ? SHAPE_ENTITY : 0) | (f->desc ? SHAPE_DESC : 0) |
+	       (f->has_cursor ? SHAPE_CURSOR : 0) | (f->industry ? SHAPE_INDUSTRY : 0) |
+	       (f->status ? SHAPE_STATUS : 0) | (f->size ? SHAPE_SIZE : 0) | (f->q ? SHAPE_Q : 0);
 }
 
 /* Binds the WHERE parameters; returns the next parameter index. */
 static int bind_filters(struct db_stmt *st, const struct registry_filter *f,
-			const struct store_scope *sc)
+                        const struct store_scope *sc)
 {
 	int k = 1;
 	int pairs = sc->n > 1 ? ACTOR_MAX_RANGES : 1;
@@ -254,8 +257,8 @@ static int bind_filters(struct db_stmt *st, const struct registry_filter *f,
 }
 
 int store_list(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
-	       struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
-	       const char **last_key, int *more)
+               struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
+               const char **last_key, int *more)
 {
 	pthread_once(&sql_once, build_sql);
 	struct db_stmt *st = db_prepare(db, list_sql[f->sort][shape_of(f, sc)]);
@@ -299,7 +302,7 @@ int store_list(struct db *db, const struct registry_filter *f, const struct stor
 }
 
 int store_count(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
-		int64_t *count)
+                int64_t *count)
 {
 	pthread_once(&sql_once, build_sql);
 	int shape = shape_of(f, sc) & ~(SHAPE_DESC | SHAPE_CURSOR);

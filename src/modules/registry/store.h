@@ -10,11 +10,11 @@ struct db;
 
 /* The region code ranges a query may touch. */
 struct store_scope {
-	const char *own;		 /* also the records this login created, or NULL */
-	const char *entity;		 /* only this credit code, or NULL */
-	int n;				 /* ranges */
-	int lo[ACTOR_MAX_RANGES];	 /* inclusive lower bounds */
-	int hi[ACTOR_MAX_RANGES];	 /* inclusive upper bounds */
+	const char *own;          /* also the records this login created, or NULL */
+	const char *entity;       /* only this credit code, or NULL */
+	int n;                    /* ranges */
+	int lo[ACTOR_MAX_RANGES]; /* inclusive lower bounds */
+	int hi[ACTOR_MAX_RANGES]; /* inclusive upper bounds */
 };
 
 /* The filter's subtree (region, 0 for all) within the actor's scope. Returns 0, or -1 if
@@ -25,7 +25,7 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
  * anywhere). Returns DB_ROW with *out and *id, DB_DONE if absent or out of scope, or a
  * negative db_result. */
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
-	      struct record *out, int64_t *id);
+              struct record *out, int64_t *id);
 
 /* Inserts r (every field of the type, created_at/updated_at/version included) as id,
  * registered by the login created_by. r and created_by must live until it returns. */
@@ -38,12 +38,12 @@ int store_update(struct db *db, int64_t id, const struct record *r);
  * *last_key receive the last row's cursor values (key in a); *more is 1 if rows follow.
  * Returns the number of rows or a negative db_result. */
 int store_list(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
-	       struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
-	       const char **last_key, int *more);
+               struct arena *a, registry_row_fn fn, void *ctx, int64_t *last_id,
+               const char **last_key, int *more);
 
 /* Counts matching rows. */
 int store_count(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
-		int64_t *count);
+                int64_t *count);
 
 /* Number of enterprises in the table, or a negative db_result. */
 int64_t store_count_all(struct db *db);

@@ -11,10 +11,10 @@
 
 enum uscc_result {
 	USCC_OK = 0,
-	USCC_BAD_LENGTH = -1,	 /* not 18 characters */
+	USCC_BAD_LENGTH = -1,    /* not 18 characters */
 	USCC_BAD_CHARACTER = -2, /* a character outside 0-9 and A-Y less I O S V Z */
-	USCC_BAD_REGION = -3,	 /* positions 3-8 are not six digits */
-	USCC_BAD_CHECK = -4,	 /* the check character (position 18) does not match */
+	USCC_BAD_REGION = -3,    /* positions 3-8 are not six digits */
+	USCC_BAD_CHECK = -4,     /* the check character (position 18) does not match */
 };
 
 /*
