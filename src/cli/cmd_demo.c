@@ -13,6 +13,7 @@
 #include "modules/registry/demo.h"
 #include "modules/registry/service.h"
 #include "platform/db.h"
+#include "platform/fields.h"
 
 #define DEMO_SMALL 5000
 #define DEMO_LARGE 1000000
@@ -90,11 +91,12 @@ static int cmd_demo(int argc, char **argv)
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
-			count = strtoll(argv[++i], &end, 10);
-			if (*end || count < 1 || count > 100000000) {
+			int64_t v;
+			if (field_int_parse_cstr(argv[++i], 1, 100000000, &v) != 0) {
 				fprintf(stderr, "jinzhi demo: --count is 1 to 100000000\n");
 				return 2;
 			}
+			count = v;
 		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
 			seed = strtoull(argv[++i], &end, 10);
 			if (*end) {
@@ -115,7 +117,7 @@ static int cmd_demo(int argc, char **argv)
 	} else {
 		/* The region list comes from the same embedded data, through a scratch database. */
 		struct config mem = c;
-		strcpy(mem.db_path, ":memory:");
+		snprintf(mem.db_path, sizeof mem.db_path, "%s", ":memory:");
 		if (cli_open_db(&mem, 0, &db) != 0)
 			return 1;
 	}

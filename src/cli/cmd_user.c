@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "modules/accounts/service.h"
 #include "platform/db.h"
+#include "platform/fields.h"
 
 #define USER_MAX_SCOPES         (ACC_NMODULES * ACC_NACTIONS) /* --scope options of one token */
 #define USER_TOKEN_DEFAULT_DAYS 30                            /* token lifetime without --days */
@@ -186,14 +187,13 @@ static int opts_parse(int argc, char **argv, int allowed, struct user_opts *o)
 			o->scopes[o->nscopes++] = v;
 			break;
 		case OPT_DAYS: {
-			size_t n = strlen(v);
-			if (n == 0 || n > 3 || strspn(v, "0123456789") != n || atoi(v) < 1 ||
-			    atoi(v) > ACC_TOKEN_MAX_DAYS) {
+			int64_t days;
+			if (field_int_parse_cstr(v, 1, ACC_TOKEN_MAX_DAYS, &days) != 0) {
 				fprintf(stderr, "jinzhi user: --days is 1 to %d\n",
 				        ACC_TOKEN_MAX_DAYS);
 				return 2;
 			}
-			o->days = atoi(v);
+			o->days = (int)days;
 			break;
 		}
 		default:

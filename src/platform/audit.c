@@ -15,6 +15,7 @@
 
 #include "actor.h"
 #include "db.h"
+#include "fields.h"
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define AUDIT_NPARTS  12
@@ -197,7 +198,9 @@ int audit_verify(struct db *db, int64_t *bad_id, int64_t *checked)
 		return -1;
 	if (n == 0 && stored[0] == '\0')
 		return 0;
-	int64_t head_id = strtoll(stored, NULL, 10);
+	/* The anchor is "<id>:<mac>"; an unreadable one counts as naming no entry. */
+	int64_t head_id = 0;
+	field_int_parse(stored, strcspn(stored, ":"), 0, INT64_MAX, &head_id);
 	char want[96];
 	anchor_text(expect - 1, prev, want);
 	if (strcmp(stored, want) != 0) {

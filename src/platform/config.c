@@ -2,6 +2,7 @@
  * Configuration sources and their checks (see config.h).
  */
 #include "config.h"
+#include "fields.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,12 +64,10 @@ static int bad(enum config_key k, const char *source, const char *value, const c
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	int64_t v;
+	if (field_int_parse_cstr(s, lo, hi, &v) != 0)
 		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 
@@ -94,11 +93,11 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 		memcpy(h, host, hlen);
 		h[hlen] = '\0';
 		if (strcmp(h, "localhost") == 0)
-			strcpy(h, "127.0.0.1");
+			snprintf(h, sizeof h, "%s", "127.0.0.1");
 		unsigned char addr[16];
 		if (inet_pton(AF_INET, h, addr) != 1 && inet_pton(AF_INET6, h, addr) != 1)
 			return bad(k, source, value, "the address must be numeric (IPv4 or IPv6)");
-		strcpy(c->listen_host, h);
+		snprintf(c->listen_host, sizeof c->listen_host, "%s", h);
 		c->port = (int)v;
 		break;
 	}
@@ -115,7 +114,7 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 	case CK_DB:
 		if (value[0] == '\0' || strlen(value) >= sizeof c->db_path)
 			return bad(k, source, value, "must be a file path");
-		strcpy(c->db_path, value);
+		snprintf(c->db_path, sizeof c->db_path, "%s", value);
 		break;
 	case CK_DEPLOYMENT:
 		if (parse_long(value, 0, 9223371, &v) != 0)
@@ -127,7 +126,7 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 	case CK_AUDIT_KEY:
 		if (strlen(value) >= sizeof c->audit_key_file)
 			return bad(k, source, value, "the path is too long");
-		strcpy(c->audit_key_file, value);
+		snprintf(c->audit_key_file, sizeof c->audit_key_file, "%s", value);
 		break;
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)

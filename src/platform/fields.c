@@ -24,6 +24,38 @@ int field_fail(struct field_error *err, const char *field, const char *code, con
 	return -1;
 }
 
+int field_int_parse(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out)
+{
+	size_t i = n > 0 && s[0] == '-' ? 1 : 0;
+	if (n == i)
+		return FIELD_INT_INVALID;
+	if (n - i > 19)
+		return FIELD_INT_RANGE;
+	/* Digits beyond what int64 holds are out of range, not undefined behaviour. */
+	int64_t v = 0;
+	int overflow = 0;
+	for (; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return FIELD_INT_INVALID;
+		int d = s[i] - '0';
+		if (v > (INT64_MAX - d) / 10)
+			overflow = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (s[0] == '-')
+		v = -v;
+	if (overflow || v < lo || v > hi)
+		return FIELD_INT_RANGE;
+	*out = v;
+	return 0;
+}
+
+int field_int_parse_cstr(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	return s ? field_int_parse(s, strlen(s), lo, hi, out) : FIELD_INT_INVALID;
+}
+
 int fields_find(const struct record_type *t, const char *name, size_t n)
 {
 	for (size_t i = 0; i < t->nfields; i++)
@@ -58,7 +90,8 @@ static int date_check(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
 			return -1;
-	int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
 		return -1;
 	int md = mdays[m - 1] + (m == 2 && is_leap(y));
@@ -164,30 +197,12 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 		*out = arena_strndup(a, s, n);
 		break;
 	case FT_INT: {
-		size_t i = s[0] == '-' && n > 0 ? 1 : 0;
-		int neg = i == 1;
-		if (n == i)
+		int64_t v;
+		int rc = field_int_parse(s, n, f->min, f->max, &v);
+		if (rc == FIELD_INT_INVALID)
 			return field_fail(err, f->name, "invalid", "%s must be an integer",
 			                  f->name);
-		if (n - i > 19)
-			return field_fail(err, f->name, "out_of_range", "%s has too many digits",
-			                  f->name);
-		/* Digits beyond what int64 holds are out of range, not undefined behaviour. */
-		int64_t v = 0;
-		int overflow = 0;
-		for (; i < n; i++) {
-			if (!isdigit((unsigned char)s[i]))
-				return field_fail(err, f->name, "invalid", "%s must be an integer",
-				                  f->name);
-			int d = s[i] - '0';
-			if (v > (INT64_MAX - d) / 10)
-				overflow = 1;
-			else
-				v = v * 10 + d;
-		}
-		if (neg)
-			v = -v;
-		if (overflow || v < f->min || v > f->max)
+		if (rc == FIELD_INT_RANGE)
 			return field_fail(err, f->name, "out_of_range",
 			                  "%s must be between %lld and %lld", f->name,
 			                  (long long)f->min, (long long)f->max);

@@ -73,6 +73,20 @@ struct record {
 	const char *warnings[FIELDS_MAX]; /* per-field warning from a validator, or NULL */
 };
 
+enum {
+	FIELD_INT_INVALID = -1, /* not a decimal integer */
+	FIELD_INT_RANGE = -2,   /* an integer outside the range (or of more than 19 digits) */
+};
+
+/*
+ * The one integer parser for text from outside: s[0..n) must be an optional '-' and decimal
+ * digits only (no spaces, no '+', no base prefixes), within [lo, hi]. Returns 0 with *out, or
+ * FIELD_INT_INVALID / FIELD_INT_RANGE. field_int_parse_cstr takes a NUL-terminated string
+ * (NULL is invalid).
+ */
+int field_int_parse(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out);
+int field_int_parse_cstr(const char *s, int64_t lo, int64_t hi, int64_t *out);
+
 /* Index of a field by name, or -1. */
 int fields_find(const struct record_type *t, const char *name, size_t n);
 

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "embed.h"
+#include "fields.h"
 
 const struct embedded_file *embed_find(const char *path)
 {
@@ -47,12 +48,12 @@ static int apply_module(struct db *db, const struct migrate_module *m, int verbo
 	qsort(list, n, sizeof list[0], cmp_path);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = list[i]->path + dlen + 1;
-		int version = atoi(base);
-		if (version <= 0) {
+		int64_t version = 0;
+		if (field_int_parse(base, strspn(base, "0123456789"), 1, 9999, &version) != 0) {
 			fprintf(stderr, "jinzhi: migration %s has no number\n", list[i]->path);
 			return -1;
 		}
-		if (applied(db, m->name, version))
+		if (applied(db, m->name, (int)version))
 			continue;
 		if (db_begin_write(db) != 0)
 			return -1;

@@ -236,11 +236,7 @@ static int path_name_ok(const char *s, size_t max)
 /* A positive decimal int64 (an id in a path or a cursor); returns 0 with *out or -1. */
 static int parse_id(const char *s, int64_t *out)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || strspn(s, "0123456789") != n || s[0] == '0')
-		return -1;
-	*out = strtoll(s, NULL, 10);
-	return 0;
+	return s[0] == '0' || field_int_parse_cstr(s, 1, INT64_MAX, out) != 0 ? -1 : 0;
 }
 
 /* "module:action" with a known module and action. */
@@ -1073,12 +1069,11 @@ static int audit_entries_list(struct http_request *req, struct http_response *re
 		return 0;
 	const char *limit = http_query(req, "limit");
 	if (limit) {
-		size_t n = strlen(limit);
-		if (n == 0 || n > 3 || strspn(limit, "0123456789") != n || atoi(limit) < 1 ||
-		    atoi(limit) > AUDIT_LIST_MAX)
+		int64_t v;
+		if (field_int_parse_cstr(limit, 1, AUDIT_LIST_MAX, &v) != 0)
 			return http_error(res, API_BAD_REQUEST, "out_of_range", "limit",
 			                  "limit must be from 1 to %d", AUDIT_LIST_MAX);
-		f.limit = atoi(limit);
+		f.limit = (int)v;
 	}
 	const char *cursor = http_query(req, "cursor");
 	if (cursor && parse_id(cursor, &f.before_id) != 0)

@@ -28,9 +28,10 @@ static void region_json(struct buf *out, const struct region *r)
 static int parse_code(const char *s, int *code)
 {
 	/* Exactly six digits: strtol alone would let spaces and signs through. */
-	if (s == NULL || strlen(s) != 6 || strspn(s, "0123456789") != 6 || s[0] == '0')
+	int64_t v;
+	if (s == NULL || strlen(s) != 6 || field_int_parse(s, 6, 100000, 999999, &v) != 0)
 		return -1;
-	*code = atoi(s);
+	*code = (int)v;
 	return 0;
 }
 

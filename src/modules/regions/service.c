@@ -11,6 +11,7 @@
 #include "platform/db.h"
 #include "platform/embed.h"
 #include "platform/mem.h"
+#include "platform/fields.h"
 
 #define REGIONS_TSV "data/regions-xizang.tsv"
 
@@ -86,15 +87,22 @@ int regions_seed(struct db *db)
 			failed = 1;
 			break;
 		}
-		int code = atoi(f[0]);
+		int64_t code, parent = 0;
+		if (field_int_parse_cstr(f[0], 100000, 999999, &code) != 0 ||
+		    (f[1][0] && field_int_parse_cstr(f[1], 100000, 999999, &parent) != 0)) {
+			fprintf(stderr, "jinzhi: %s line %d: bad region code\n", REGIONS_TSV,
+			        lineno);
+			failed = 1;
+			break;
+		}
 		st = db_prepare(db, "INSERT INTO region (code, parent, level, name_zh, name_en, "
 		                    "name_bo) VALUES (?, ?, ?, ?, ?, ?)");
 		db_bind_int64(st, 1, code);
-		if (f[1][0])
-			db_bind_int64(st, 2, atoi(f[1]));
+		if (parent)
+			db_bind_int64(st, 2, parent);
 		else
 			db_bind_null(st, 2);
-		db_bind_int64(st, 3, level_of(code));
+		db_bind_int64(st, 3, level_of((int)code));
 		db_bind_cstr(st, 4, f[3]);
 		db_bind_cstr(st, 5, f[4]);
 		db_bind_cstr(st, 6, f[5] ? f[5] : "");

@@ -240,10 +240,11 @@ static int enterprises_update(struct http_request *req, struct http_response *re
 	int64_t if_version = 0;
 	const char *im = http_header(req, "If-Match");
 	if (im) {
-		char *end;
-		if_version = strtoll(im + (im[0] == '"'), &end, 10);
-		if (if_version <= 0 || (im[0] == '"' && strcmp(end, "\"") != 0) ||
-		    (im[0] != '"' && *end))
+		/* "<version>", quoted as the ETag was sent, or bare. */
+		size_t n = strlen(im);
+		int quoted = n >= 2 && im[0] == '"' && im[n - 1] == '"';
+		if (field_int_parse(im + quoted, n - 2 * (size_t)quoted, 1, INT32_MAX,
+		                    &if_version) != 0)
 			return http_error(res, API_BAD_REQUEST, "invalid", "If-Match",
 			                  "If-Match must be an ETag this API returned");
 	}

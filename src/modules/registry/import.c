@@ -463,8 +463,13 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 		job_issue(j, ISSUE_ROW, row, line, ferr.field, ferr.code, ferr.message);
 		return;
 	}
+	int64_t version;
+	if (field_int_parse_cstr(old.v[ENT_VERSION], 1, INT32_MAX, &version) != 0) {
+		w->failed = 1; /* a stored version is always canonical: the database is damaged */
+		return;
+	}
 	char ver[24];
-	snprintf(ver, sizeof ver, "%lld", atoll(old.v[ENT_VERSION]) + 1);
+	snprintf(ver, sizeof ver, "%lld", (long long)version + 1);
 	r->v[ENT_CREATED_AT] = old.v[ENT_CREATED_AT];
 	record_set(r, row_arena, ENT_VERSION, ver, strlen(ver));
 	w->updated++;

@@ -23,19 +23,6 @@ static void now_iso(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-	/* Digits only: strtoll would also take leading spaces and a sign. */
-	if (s == NULL || *s == '\0' || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
-		return -1;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int choice_valid(const struct field_spec *f, const char *v)
 {
 	for (int i = 0; f->choices[i]; i++)
@@ -49,11 +36,17 @@ int registry_filter_continue(struct registry_filter *f, struct arena *a, const c
 {
 	/* Cursor: "<sort>.<id>" or "<sort>.<id>.<hex of key>", bound to its sort. */
 	const char *bad = "cursor is not one this list returned";
-	char *end;
-	long long sk = strtoll(cursor, &end, 10);
-	if (*end != '.' || sk != (long long)(f->sort * 2 + f->desc))
+	const char *dot = strchr(cursor, '.');
+	int64_t sk;
+	if (dot == NULL || field_int_parse(cursor, (size_t)(dot - cursor), 0, 9, &sk) != 0 ||
+	    sk != f->sort * 2 + f->desc)
 		return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
-	f->after_id = strtoll(end + 1, &end, 10);
+	const char *idtext = dot + 1;
+	const char *end = strchr(idtext, '.');
+	if (end == NULL)
+		end = idtext + strlen(idtext);
+	if (field_int_parse(idtext, (size_t)(end - idtext), 0, INT64_MAX, &f->after_id) != 0)
+		return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
 	if (f->sort != REG_SORT_ID) {
 		if (*end != '.')
 			return field_fail(err, "cursor", "invalid", "%s", bad), REG_INVALID;
@@ -84,9 +77,10 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 {
 	memset(f, 0, sizeof *f);
 	f->limit = REGISTRY_PAGE_DEFAULT;
-	long long v;
+	int64_t v;
 	if (region) {
-		if (parse_int(region, 100000, 999999, &v) != 0 || regions_find((int)v) == NULL)
+		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0 ||
+		    regions_find((int)v) == NULL)
 			return field_fail(err, "region", "unknown_region",
 			                  "region must be a known six-digit region code"),
 			       REG_INVALID;
@@ -135,7 +129,7 @@ int registry_filter_parse(struct registry_filter *f, struct arena *a, const char
 			       REG_INVALID;
 	}
 	if (limit) {
-		if (parse_int(limit, 1, REGISTRY_PAGE_MAX, &v) != 0)
+		if (field_int_parse_cstr(limit, 1, REGISTRY_PAGE_MAX, &v) != 0)
 			return field_fail(err, "limit", "out_of_range",
 			                  "limit must be an integer from 1 to %d",
 			                  REGISTRY_PAGE_MAX),
@@ -200,14 +194,16 @@ int registry_get(struct db *db, const struct actor *who, const char *credit_code
 
 int registry_rules_check(const struct actor *who, const struct record *r, struct field_error *err)
 {
-	int code = atoi(r->v[ENT_REGION_CODE]);
-	if (regions_find(code) == NULL)
+	int64_t code = 0;
+	if (field_int_parse_cstr(r->v[ENT_REGION_CODE], 100000, 999999, &code) != 0 ||
+	    regions_find((int)code) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
-		                  "region_code %d is not a known GB/T 2260 region", code);
+		                  "region_code %lld is not a known GB/T 2260 region",
+		                  (long long)code);
 	/* An actor who may see what they create may also create outside their ranges. */
-	if (!actor_region_in_scope(who, code) && !who->own_records)
+	if (!actor_region_in_scope(who, (int)code) && !who->own_records)
 		return field_fail(err, "region_code", "out_of_scope",
-		                  "region_code %d is outside your jurisdiction", code);
+		                  "region_code %lld is outside your jurisdiction", (long long)code);
 	/* Today's date, worked out again only when the clock moves on (imports call this per row).
 	 */
 	static _Thread_local time_t cached_at;
@@ -305,7 +301,11 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 		db_rollback(db);
 		return rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;
 	}
-	long long version = atoll(before.v[ENT_VERSION]);
+	int64_t version;
+	if (field_int_parse_cstr(before.v[ENT_VERSION], 1, INT32_MAX, &version) != 0) {
+		db_rollback(db);
+		return REG_ERROR;
+	}
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return REG_STALE;
@@ -332,7 +332,7 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 	}
 	char now[32], ver[24];
 	now_iso(now);
-	snprintf(ver, sizeof ver, "%lld", version + 1);
+	snprintf(ver, sizeof ver, "%lld", (long long)version + 1);
 	record_set(&r, a, ENT_UPDATED_AT, now, strlen(now));
 	record_set(&r, a, ENT_VERSION, ver, strlen(ver));
 	char *bj = record_json(&before), *aj = record_json(&r);

@@ -45,7 +45,7 @@ static void where_filters(struct buf *b, int shape)
 	buf_puts(b, " WHERE (");
 	int pairs = (shape & SHAPE_MULTI) ? ACTOR_MAX_RANGES : 1;
 	for (int i = 0; i < pairs; i++)
-		buf_printf(b, "%sregion_code BETWEEN ? AND ?", i ? " OR " : "");
+		buf_puts(b, i ? " OR region_code BETWEEN ? AND ?" : "region_code BETWEEN ? AND ?");
 	if (shape & SHAPE_OWN) /* the second test lets the partial index serve */
 		buf_puts(b, " OR (created_by = ? AND created_by NOT IN ('cli', 'demo'))");
 	buf_putc(b, ')');
@@ -62,26 +62,36 @@ static void where_filters(struct buf *b, int shape)
 		            " OR credit_code LIKE ? ESCAPE '\\')");
 }
 
+/* The SQL that differs by sort order, as constant text: no part of a statement is formatted. */
+static const struct {
+	const char *select;   /* the columns, the sort key first after the id */
+	const char *after[2]; /* the keyset condition, ascending and descending */
+	const char *order[2]; /* ORDER BY ... LIMIT ?, ascending and descending */
+} SORT_SQL[REG_SORT_COUNT] = {
+    [REG_SORT_ID] = {"SELECT id, '', " COLS " FROM enterprise",
+                     {" AND id > ?", " AND id < ?"},
+                     {" ORDER BY id LIMIT ?", " ORDER BY id DESC LIMIT ?"}},
+    [REG_SORT_NAME] = {"SELECT id, name, " COLS " FROM enterprise",
+                       {" AND (name, id) > (?, ?)", " AND (name, id) < (?, ?)"},
+                       {" ORDER BY name, id LIMIT ?", " ORDER BY name DESC, id DESC LIMIT ?"}},
+    [REG_SORT_CREDIT_CODE] = {"SELECT id, credit_code, " COLS " FROM enterprise",
+                              {" AND (credit_code, id) > (?, ?)",
+                               " AND (credit_code, id) < (?, ?)"},
+                              {" ORDER BY credit_code, id LIMIT ?",
+                               " ORDER BY credit_code DESC, id DESC LIMIT ?"}},
+};
+
 static void build_sql(void)
 {
 	for (int s = 0; s < REG_SORT_COUNT; s++)
 		for (int shape = 0; shape < SHAPE_VARIANTS; shape++) {
 			struct buf b = {0};
-			const char *key = SORT_KEY[s];
-			const char *op = (shape & SHAPE_DESC) ? "<" : ">";
-			const char *dir = (shape & SHAPE_DESC) ? " DESC" : "";
-			buf_printf(&b, "SELECT id, %s, " COLS " FROM enterprise", key ? key : "''");
+			int desc = (shape & SHAPE_DESC) != 0;
+			buf_puts(&b, SORT_SQL[s].select);
 			where_filters(&b, shape);
-			if (shape & SHAPE_CURSOR) {
-				if (key)
-					buf_printf(&b, " AND (%s, id) %s (?, ?)", key, op);
-				else
-					buf_printf(&b, " AND id %s ?", op);
-			}
-			if (key)
-				buf_printf(&b, " ORDER BY %s%s, id%s LIMIT ?", key, dir, dir);
-			else
-				buf_printf(&b, " ORDER BY id%s LIMIT ?", dir);
+			if (shape & SHAPE_CURSOR)
+				buf_puts(&b, SORT_SQL[s].after[desc]);
+			buf_puts(&b, SORT_SQL[s].order[desc]);
 			list_sql[s][shape] = buf_steal(&b, NULL);
 		}
 	for (int shape = 0; shape < SHAPE_VARIANTS; shape++) {
