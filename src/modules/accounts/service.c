@@ -36,8 +36,6 @@ const char *const ACC_ACTIONS[ACC_NACTIONS] = {"read",    "write",  "approve",
 #define ACC_THROTTLE_SLOTS  4096 /* tracked logins and addresses */
 #define ACC_HASHING_AT_ONCE 2    /* concurrent Argon2id computations (64 MiB each) */
 
-static int session_idle = 30 * 60;              /* seconds of inactivity that end a session */
-static int session_absolute = 12 * 3600;        /* seconds after which a session ends anyway */
 static uint64_t generation = 1;                 /* bumped by acc_invalidate */
 static char dummy_hash[crypto_pwhash_STRBYTES]; /* verified against for unknown logins */
 static sem_t hashing;                           /* bounds memory used by Argon2id */
@@ -53,12 +51,6 @@ static void now_iso(char out[32])
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-void acc_set_session_limits(int idle_seconds, int absolute_seconds)
-{
-	session_idle = idle_seconds;
-	session_absolute = absolute_seconds;
 }
 
 void acc_invalidate(void)
@@ -449,8 +441,8 @@ int acc_authenticate(struct db *db, const char *secret, int is_token, struct pri
 			account = db_col_int64(st, 0);
 			int64_t created = db_col_int64(st, 1);
 			seen = db_col_int64(st, 2);
-			if (db_col_int64(st, 3) || now - seen > session_idle ||
-			    now - created > session_absolute)
+			if (db_col_int64(st, 3) || now - seen > ACC_SESSION_IDLE ||
+			    now - created > ACC_SESSION_ABSOLUTE)
 				rc = DB_DONE;
 			snprintf(csrf, sizeof csrf, "%s", db_col_text(st, 4, NULL));
 		}
@@ -847,16 +839,15 @@ static int64_t unit_id(struct db *db, const char *code, int *region)
 	return lookup_id(db, "SELECT id, region_code FROM org_unit WHERE code = ?", code, region);
 }
 
-/* Finds org unit code within who's jurisdiction: ACC_OK with *id, or ACC_INVALID with the
- * reason for an absent unit (absent) or one outside the jurisdiction (outside). */
+/* Finds org unit code within who's jurisdiction: ACC_OK with *id and *region, or ACC_INVALID
+ * with the reason for an absent unit (absent) or one outside the jurisdiction (outside). */
 static int unit_check(struct db *db, const struct actor *who, const char *code, int64_t *id,
-                      const char *absent, const char *outside, const char **why)
+                      int *region, const char *absent, const char *outside, const char **why)
 {
-	int region = 0;
-	*id = code ? unit_id(db, code, &region) : 0;
+	*id = code ? unit_id(db, code, region) : 0;
 	if (*id == 0)
 		return *why = absent, ACC_INVALID;
-	if (!actor_region_in_scope(who, region))
+	if (!actor_region_in_scope(who, *region))
 		return *why = outside, ACC_INVALID;
 	return ACC_OK;
 }
@@ -924,12 +915,6 @@ static int set_roles(struct db *db, int64_t account, int enterprise, const char 
 	return rc < 0 ? ACC_ERROR : ACC_OK;
 }
 
-/* Region scope check of an account's org region for an administering actor. */
-static int in_scope(const struct actor *who, int region)
-{
-	return actor_region_in_scope(who, region);
-}
-
 int acc_account_create(struct db *db, const struct actor *who, const struct acc_account_spec *spec,
                        struct arena *a, const char **initial_password, const char **why)
 {
@@ -948,7 +933,8 @@ int acc_account_create(struct db *db, const struct actor *who, const struct acc_
 	if (spec->display_name == NULL || !text_valid(spec->display_name, ACC_NAME_MAX))
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int64_t unit;
-	if (unit_check(db, who, spec->org_unit, &unit, "org_unit: no such org unit",
+	int unit_region = 0;
+	if (unit_check(db, who, spec->org_unit, &unit, &unit_region, "org_unit: no such org unit",
 	               "org_unit: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
 	int enterprise = spec->credit_code != NULL;
@@ -1022,7 +1008,7 @@ int acc_account_reset_password(struct db *db, const struct actor *who, const cha
 	*new_password = NULL;
 	int region = 0;
 	int64_t id = account_id(db, login, &region);
-	if (id == 0 || !in_scope(who, region))
+	if (id == 0 || !actor_region_in_scope(who, region))
 		return ACC_NOT_FOUND;
 	char generated[17];
 	if (password == NULL) {
@@ -1053,7 +1039,7 @@ int acc_account_set_disabled(struct db *db, const struct actor *who, const char 
 {
 	int region = 0;
 	int64_t id = account_id(db, login, &region);
-	if (id == 0 || !in_scope(who, region))
+	if (id == 0 || !actor_region_in_scope(who, region))
 		return ACC_NOT_FOUND;
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
@@ -1081,13 +1067,15 @@ int acc_account_update(struct db *db, const struct actor *who, const char *login
 	struct arena a = {0};
 	int region = 0, r = ACC_OK;
 	int64_t id = account_id(db, login, &region);
-	if (id == 0 || !in_scope(who, region))
+	if (id == 0 || !actor_region_in_scope(who, region))
 		return ACC_NOT_FOUND;
 	if (display_name && !text_valid(display_name, ACC_NAME_MAX))
 		return *why = "display_name: 1 to 100 characters", ACC_INVALID;
 	int64_t unit = 0;
-	if (org_unit && unit_check(db, who, org_unit, &unit, "org_unit: no such org unit",
-	                           "org_unit: outside your jurisdiction", why) != ACC_OK)
+	int unit_region = 0;
+	if (org_unit &&
+	    unit_check(db, who, org_unit, &unit, &unit_region, "org_unit: no such org unit",
+	               "org_unit: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
@@ -1186,7 +1174,7 @@ const char *acc_account_json(struct db *db, const struct actor *who, const char 
 	struct db_stmt *st = db_prepare(db, ACCOUNT_COLS "WHERE a.login = ?");
 	db_bind_cstr(st, 1, l);
 	const char *out = NULL;
-	if (db_step(st) == DB_ROW && in_scope(who, (int)db_col_int64(st, 10))) {
+	if (db_step(st) == DB_ROW && actor_region_in_scope(who, (int)db_col_int64(st, 10))) {
 		struct buf b = {0};
 		account_row_json(db, st, &b);
 		out = arena_strdup(a, b.data);
@@ -1205,7 +1193,7 @@ int acc_accounts_list(struct db *db, const struct actor *who,
 	/* Rows are written first and handed on after, as account_row_json runs its own query. */
 	struct buf all = {0};
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (!in_scope(who, (int)db_col_int64(st, 10)))
+		if (!actor_region_in_scope(who, (int)db_col_int64(st, 10)))
 			continue;
 		buf_reset(&b);
 		account_row_json(db, st, &b);
@@ -1418,11 +1406,10 @@ int acc_org_unit_add(struct db *db, const struct actor *who, const char *code, c
 	                     strcmp(kind, "office") != 0))
 		return *why = "kind: institution, lab or office", ACC_INVALID;
 	int64_t parent;
-	if (unit_check(db, who, parent_code, &parent, "parent: no such org unit",
+	int region = 0;
+	if (unit_check(db, who, parent_code, &parent, &region, "parent: no such org unit",
 	               "parent: outside your jurisdiction", why) != ACC_OK)
 		return ACC_INVALID;
-	int region = 0;
-	unit_id(db, parent_code, &region);
 	if (db_begin_write(db) != 0)
 		return ACC_ERROR;
 	if (unit_id(db, code, NULL)) {

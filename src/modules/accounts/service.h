@@ -19,17 +19,19 @@
 
 struct db;
 
-#define ACC_LOGIN_MAX      64        /* bytes in a login */
-#define ACC_NAME_MAX       100       /* characters in a display name */
-#define ACC_PASSWORD_MIN   10        /* characters in a password */
-#define ACC_PASSWORD_MAX   128       /* bytes in a password */
-#define ACC_TOKEN_TEXT     48        /* "jzt_" + 43 base64url characters + NUL */
-#define ACC_MAX_ROLES      16        /* roles of one account */
-#define ACC_LOCK_FAILURES  5         /* failed logins that lock a login */
-#define ACC_LOCK_SECONDS   (15 * 60) /* for how long */
-#define ACC_ADDR_FAILURES  20        /* failed logins from one address ... */
-#define ACC_ADDR_WINDOW    (10 * 60) /* ... within this window, then 429 */
-#define ACC_TOKEN_MAX_DAYS 366       /* longest token lifetime */
+#define ACC_LOGIN_MAX        64          /* bytes in a login */
+#define ACC_NAME_MAX         100         /* characters in a display name */
+#define ACC_PASSWORD_MIN     10          /* characters in a password */
+#define ACC_PASSWORD_MAX     128         /* bytes in a password */
+#define ACC_TOKEN_TEXT       48          /* "jzt_" + 43 base64url characters + NUL */
+#define ACC_MAX_ROLES        16          /* roles of one account */
+#define ACC_LOCK_FAILURES    5           /* failed logins that lock a login */
+#define ACC_LOCK_SECONDS     (15 * 60)   /* for how long */
+#define ACC_ADDR_FAILURES    20          /* failed logins from one address ... */
+#define ACC_ADDR_WINDOW      (10 * 60)   /* ... within this window, then 429 */
+#define ACC_TOKEN_MAX_DAYS   366         /* longest token lifetime */
+#define ACC_SESSION_IDLE     (30 * 60)   /* seconds of inactivity that end a session */
+#define ACC_SESSION_ABSOLUTE (12 * 3600) /* seconds after which a session ends anyway */
 
 enum acc_result {
 	ACC_OK = 0,
@@ -114,9 +116,6 @@ int acc_logout(struct db *db, const struct principal *p, const char *token, cons
  * scopes. Returns ACC_OK with *p, or ACC_DENIED.
  */
 int acc_authenticate(struct db *db, const char *secret, int is_token, struct principal *p);
-
-/* Session lifetimes, set from the configuration at start. */
-void acc_set_session_limits(int idle_seconds, int absolute_seconds);
 
 /* Changes the principal's own password (old one required). Ends its other sessions: all but
  * the one of keep_token (the caller's session cookie, or NULL). */
