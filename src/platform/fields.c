@@ -134,14 +134,10 @@ static int value_canonical(const struct field_spec *f, struct arena *a, const ch
 		if (bad >= 0)
 			return field_fail(err, f->name, "invalid_utf8",
 			                  "%s is not valid UTF-8 (byte %zd)", f->name, bad);
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c == '\t' || ((c == '\n' || c == '\r') && (f->flags & FF_MULTILINE)))
-				continue;
-			if (c < 0x20 || c == 0x7f)
-				return field_fail(err, f->name, "invalid",
-				                  "%s contains a control character", f->name);
-		}
+		if (utf8_has_control(
+		        s, n, UTF8_ALLOW_TAB | ((f->flags & FF_MULTILINE) ? UTF8_ALLOW_BREAKS : 0)))
+			return field_fail(err, f->name, "invalid",
+			                  "%s contains a control character", f->name);
 		/* A text no longer in bytes than the limit in characters is within it. */
 		size_t chars = n <= (size_t)f->max_chars ? n : utf8_count(s, n);
 		if (f->max_chars > 0 && chars > (size_t)f->max_chars)

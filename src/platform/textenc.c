@@ -262,3 +262,19 @@ int text_to_utf8(const char *s, size_t n, enum text_encoding enc, struct buf *sc
 	*bad_at = 0; /* not one of the encodings */
 	return -1;
 }
+
+int utf8_has_control(const char *s, size_t n, int flags)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t' && (flags & UTF8_ALLOW_TAB))
+			continue;
+		if ((c == '\n' || c == '\r') && (flags & UTF8_ALLOW_BREAKS))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0)
+			return 1; /* U+0080-U+009F are C2 80 - C2 9F */
+	}
+	return 0;
+}

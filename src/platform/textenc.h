@@ -24,6 +24,18 @@ enum text_encoding {
  */
 ssize_t utf8_invalid_at(const char *s, size_t n);
 
+enum {
+	UTF8_ALLOW_TAB = 1 << 0,    /* TAB is not counted as a control character */
+	UTF8_ALLOW_BREAKS = 1 << 1, /* nor are LF and CR */
+};
+
+/*
+ * 1 if s[0..n) (valid UTF-8) holds a control character: C0 (U+0000-U+001F, less what flags
+ * allow), DEL, or C1 (U+0080-U+009F); else 0. The one definition of "no control characters"
+ * for every text that comes in.
+ */
+int utf8_has_control(const char *s, size_t n, int flags);
+
 /* Number of code points in s[0..n), which must be valid UTF-8. */
 size_t utf8_count(const char *s, size_t n);
 

@@ -46,19 +46,6 @@ enum str_flags {
 #define REJECT(res, code, field, ...)                                                              \
 	(http_error((res), API_BAD_REQUEST, (code), (field), __VA_ARGS__), -1)
 
-/* 1 if s[0..n) holds a C0 or C1 control character or DEL (s is valid UTF-8). */
-static int has_control(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return 1;
-		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0)
-			return 1; /* U+0080 to U+009F */
-	}
-	return 0;
-}
-
 /* 1 if s[0..n) is printable ASCII without spaces. */
 static int is_code(const char *s, size_t n)
 {
@@ -90,7 +77,7 @@ static int string_check(struct http_response *res, json_t *v, const char *name, 
 	if (max_chars && utf8_count(s, n) > max_chars)
 		return REJECT(res, "too_long", name, "%s is longer than %zu characters", name,
 		              max_chars);
-	if ((flags & STR_LINE) && has_control(s, n))
+	if ((flags & STR_LINE) && utf8_has_control(s, n, 0))
 		return REJECT(res, "invalid", name, "%s must not contain control characters", name);
 	if ((flags & STR_CODE) && !is_code(s, n))
 		return REJECT(res, "invalid", name,
@@ -940,7 +927,8 @@ static int query_text(struct http_request *req, struct http_response *res, const
 	if (v == NULL)
 		return 0;
 	size_t n = strlen(v);
-	if (n == 0 || n > AUDIT_QUERY_MAX || utf8_invalid_at(v, n) >= 0 || has_control(v, n))
+	if (n == 0 || n > AUDIT_QUERY_MAX || utf8_invalid_at(v, n) >= 0 ||
+	    utf8_has_control(v, n, 0))
 		return REJECT(res, "invalid", name, "%s must be 1 to %d bytes of text", name,
 		              AUDIT_QUERY_MAX);
 	*out = v;
@@ -948,15 +936,11 @@ static int query_text(struct http_request *req, struct http_response *res, const
 }
 
 /* Fixed-width digits at s (n of them) within [lo, hi]. */
+/* 1 if s[0..n) is a decimal number within [lo, hi]. */
 static int digits_in(const char *s, int n, int lo, int hi)
 {
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v >= lo && v <= hi;
+	int64_t v;
+	return s[0] != '-' && field_int_parse(s, (size_t)n, lo, hi, &v) == 0;
 }
 
 /*

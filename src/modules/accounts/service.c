@@ -158,13 +158,11 @@ int acc_password_check(const char *login, const char *password, const char **why
 	size_t chars = utf8_count(password, n);
 	if (chars < ACC_PASSWORD_MIN)
 		return *why = "the password must have at least 10 characters", -1;
+	if (utf8_has_control(password, n, 0))
+		return *why = "the password contains a control character", -1;
 	int lower = 0, upper = 0, digit = 0, other = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)password[i];
-		/* C0 and DEL, and the C1 controls U+0080-U+009F (C2 80 - C2 9F in UTF-8) */
-		if (c < 0x20 || c == 0x7f ||
-		    (c == 0xc2 && i + 1 < n && (unsigned char)password[i + 1] < 0xa0))
-			return *why = "the password contains a control character", -1;
 		if (islower(c))
 			lower = 1;
 		else if (isupper(c))
@@ -809,12 +807,8 @@ static int login_valid(const char *login)
 static int text_valid(const char *s, size_t max_chars)
 {
 	size_t n = strlen(s);
-	if (n == 0 || utf8_invalid_at(s, n) >= 0 || utf8_count(s, n) > max_chars)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n > 0 && utf8_invalid_at(s, n) < 0 && utf8_count(s, n) <= max_chars &&
+	       !utf8_has_control(s, n, 0);
 }
 
 /* Runs sql (one text parameter, key) for a row of an id and an integer; returns the id and
