@@ -368,7 +368,8 @@ void json_write_string(struct buf *out, const char *s, size_t n)
 	buf_putc(out, '"');
 }
 
-void record_write_json(const struct record *r, struct buf *out)
+/* A record as a JSON object; with_warnings adds "warnings":[{field, message}] if any. */
+static void write_json(const struct record *r, struct buf *out, int with_warnings)
 {
 	buf_putc(out, '{');
 	for (size_t i = 0; i < r->type->nfields; i++) {
@@ -387,7 +388,31 @@ void record_write_json(const struct record *r, struct buf *out)
 		else
 			json_write_string(out, v, strlen(v));
 	}
+	int any = 0;
+	for (size_t i = 0; with_warnings && i < r->type->nfields; i++) {
+		if (r->warnings[i] == NULL)
+			continue;
+		buf_puts(out, any ? "," : ",\"warnings\":[");
+		any = 1;
+		buf_puts(out, "{\"field\":");
+		json_write_string(out, r->type->fields[i].name, strlen(r->type->fields[i].name));
+		buf_puts(out, ",\"message\":");
+		json_write_string(out, r->warnings[i], strlen(r->warnings[i]));
+		buf_putc(out, '}');
+	}
+	if (any)
+		buf_putc(out, ']');
 	buf_putc(out, '}');
+}
+
+void record_write_json(const struct record *r, struct buf *out)
+{
+	write_json(r, out, 0);
+}
+
+void record_write_json_warnings(const struct record *r, struct buf *out)
+{
+	write_json(r, out, 1);
 }
 
 void record_write_csv(const struct record *r, struct buf *out)

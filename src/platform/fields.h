@@ -134,6 +134,9 @@ void record_unpack(struct record *r, const struct record_type *t, const char *pa
 
 /* Appends a JSON object with every field of r (absent fields as null). */
 void record_write_json(const struct record *r, struct buf *out);
+/* The same, plus "warnings":[{"field","message"}] for values accepted with a warning (what an
+ * API answers after a write). */
+void record_write_json_warnings(const struct record *r, struct buf *out);
 /* Appends a JSON string literal (with quotes) of s[0..n). */
 void json_write_string(struct buf *out, const char *s, size_t n);
 

@@ -36,27 +36,7 @@ static int service_error(struct http_response *res, int rc, const struct field_e
 
 static void write_enterprise(struct http_response *res, const struct record *r, int status)
 {
-	record_write_json(r, &res->body);
-	/* Warnings (e.g. a failing organisation-code check) go with the record. */
-	int any = 0;
-	for (int i = 0; i < ENT_NFIELDS; i++)
-		if (r->warnings[i]) {
-			if (!any) {
-				res->body.len--; /* reopen the object */
-				buf_puts(&res->body, ",\"warnings\":[");
-			} else {
-				buf_putc(&res->body, ',');
-			}
-			any = 1;
-			buf_puts(&res->body, "{\"field\":");
-			const char *f = ENTERPRISE_TYPE.fields[i].name;
-			json_write_string(&res->body, f, strlen(f));
-			buf_puts(&res->body, ",\"message\":");
-			json_write_string(&res->body, r->warnings[i], strlen(r->warnings[i]));
-			buf_putc(&res->body, '}');
-		}
-	if (any)
-		buf_puts(&res->body, "]}");
+	record_write_json_warnings(r, &res->body);
 	snprintf(res->etag, sizeof res->etag, "\"%s\"", r->v[ENT_VERSION]);
 	http_json(res, status);
 }
