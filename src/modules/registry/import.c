@@ -431,20 +431,19 @@ static void import_write_row(struct db *db, struct import_job *j, const struct a
 		}
 	}
 	struct record old;
-	int g = store_get(db, code, NULL, row_arena, &old, &id);
+	int hidden;
+	int g = store_get_scoped(db, code, j->who, row_arena, &old, &id, &hidden);
+	if (g == DB_DONE && hidden) {
+		job_issue(j, ISSUE_ROW, row, line, "credit_code", "out_of_scope",
+		          "this credit code is registered outside your jurisdiction");
+		return;
+	}
 	if (g < 0 || (g == DB_DONE && !dry_run)) {
 		w->failed = 1; /* a constraint other than the credit code's failed */
 		return;
 	}
 	if (g == DB_DONE) {
 		w->created++; /* not written: a dry run, or an all-or-nothing import gone bad */
-		return;
-	}
-	struct record visible;
-	int64_t vid;
-	if (store_get(db, code, j->who, row_arena, &visible, &vid) != DB_ROW) {
-		job_issue(j, ISSUE_ROW, row, line, "credit_code", "out_of_scope",
-		          "this credit code is registered outside your jurisdiction");
 		return;
 	}
 	/* An existing record keeps what the file has no column for; an empty status cell keeps

@@ -153,6 +153,14 @@ static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
               struct record *out, int64_t *id)
 {
+	return store_get_scoped(db, credit_code, who, a, out, id, NULL);
+}
+
+int store_get_scoped(struct db *db, const char *credit_code, const struct actor *who,
+                     struct arena *a, struct record *out, int64_t *id, int *hidden)
+{
+	if (hidden)
+		*hidden = 0;
 	struct db_stmt *st = db_prepare(db, "SELECT id, region_code, created_by, " COLS
 	                                    " FROM enterprise WHERE credit_code = ?");
 	if (st == NULL)
@@ -166,8 +174,11 @@ int store_get(struct db *db, const char *credit_code, const struct actor *who, s
 		         (who->own_records && strcmp(creator, who->name) == 0);
 		if (who->entity_code && strcmp(who->entity_code, credit_code) != 0)
 			in = 0;
-		if (!in)
+		if (!in) {
 			rc = DB_DONE;
+			if (hidden)
+				*hidden = 1;
+		}
 	}
 	if (rc == DB_ROW) {
 		*id = db_col_int64(st, 0);

@@ -27,6 +27,11 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
               struct record *out, int64_t *id);
 
+/* The same, and *hidden is set to 1 when the row exists but lies outside who's scope (for
+ * callers that must say so, such as an import naming a code it may not change). */
+int store_get_scoped(struct db *db, const char *credit_code, const struct actor *who,
+                     struct arena *a, struct record *out, int64_t *id, int *hidden);
+
 /* Inserts r (every field of the type, created_at/updated_at/version included) as id,
  * registered by the login created_by. r and created_by must live until it returns. */
 int store_insert(struct db *db, int64_t id, const struct record *r, const char *created_by);
