@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential clang libclang-rt-14-dev cmake pkg-config libmicrohttpd-dev
-libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev python3 sqlite3 curl"
+libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev zlib1g-dev python3 sqlite3 curl"
 
 missing=""
 for p in $PACKAGES; do

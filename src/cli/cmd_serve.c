@@ -1,5 +1,6 @@
 /*
- * jinzhi serve: migrate the database and serve the API until SIGTERM or SIGINT.
+ * jinzhi serve: migrate the database, load the web console's files, and serve both until
+ * SIGTERM or SIGINT.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,58 @@
 #include "modules/regions/service.h"
 #include "platform/db.h"
 #include "platform/http.h"
+#include "platform/static.h"
+
+#define SERVE_MESSAGE_MAX (3 * 4096) /* a load error names up to three paths */
+
+/* Writes size as "812 B", "380 KiB" or "1.2 MiB" into out. */
+static void human_size(char *out, size_t n, size_t size)
+{
+	if (size < 1024)
+		snprintf(out, n, "%zu B", size);
+	else if (size < 1024 * 1024)
+		snprintf(out, n, "%zu KiB", (size + 512) / 1024);
+	else
+		snprintf(out, n, "%.1f MiB", (double)size / (1024.0 * 1024.0));
+}
+
+/*
+ * Loads the console from c->web_root into *site (NULL when disabled or absent, which is not
+ * an error: the API is served alone). Logs one line either way. Returns 0, or -1 when the
+ * directory exists but cannot be served (a cap, a link leaving it, a read error).
+ */
+static int serve_load_console(const struct config *c, struct static_site **site)
+{
+	*site = NULL;
+	if (c->web_root[0] == '\0') {
+		fprintf(stderr, "jinzhi: web console disabled (web.root is empty); serving the API "
+		                "only\n");
+		return 0;
+	}
+	char err[SERVE_MESSAGE_MAX];
+	int rc = static_site_load(c->web_root, site, err, sizeof err);
+	if (rc == STATIC_MISSING) {
+		fprintf(stderr,
+		        "jinzhi: web console not found at %s (build it: npm --prefix web ci && npm "
+		        "--prefix web run build); serving the API only\n",
+		        c->web_root);
+		return 0;
+	}
+	if (rc != STATIC_LOADED) {
+		fprintf(stderr, "jinzhi: web console: %s\n", err);
+		return -1;
+	}
+	size_t nfiles, bytes, gz;
+	char hb[32], hg[32];
+	static_site_stats(*site, &nfiles, &bytes, &gz);
+	human_size(hb, sizeof hb, bytes);
+	human_size(hg, sizeof hg, gz);
+	const struct static_file *index = NULL;
+	int has_index = static_site_lookup(*site, "/", &index) == STATIC_FOUND;
+	fprintf(stderr, "jinzhi: web console: %zu files (%s; %s gzip) from %s%s\n", nfiles, hb, hg,
+	        c->web_root, has_index ? "" : " (no index.html: only files by name)");
+	return 0;
+}
 
 static int cmd_serve(int argc, char **argv)
 {
@@ -40,17 +93,25 @@ static int cmd_serve(int argc, char **argv)
 		        c.db_path);
 	db_reset(st);
 	db_close(db); /* workers open their own connections */
-	struct http_config hc = {c.listen_host, c.port,         c.threads,
-	                         c.db_path,     c.log_requests, c.drain_seconds};
+	struct static_site *site;
+	if (serve_load_console(&c, &site) != 0) {
+		regions_free();
+		return 1;
+	}
+	struct http_config hc = {c.listen_host,  c.port,          c.threads, c.db_path,
+	                         c.log_requests, c.drain_seconds, site};
 	rc = http_serve(&hc);
+	static_site_free(site);
 	regions_free();
 	return rc == 0 ? 0 : 1;
 }
 
 const struct cmd_entry cmd_serve_entry = {
-    "serve", "serve [--db FILE] [--listen ADDR:PORT] [--threads N] [--print-config]",
-    "Applies pending migrations, then serves the HTTP API. Logs one line per request to\n"
-    "stderr. SIGTERM or SIGINT stops taking connections, waits for requests in flight\n"
-    "(server.drain_seconds) and closes the database.\n"
+    "serve",
+    "serve [--db FILE] [--listen ADDR:PORT] [--threads N] [--web-root DIR] [--print-config]",
+    "Applies pending migrations, then serves the HTTP API under /api/ and the web console\n"
+    "(the files of web.root, default web/dist, read into memory at start) at every other\n"
+    "path. Logs one line per request to stderr. SIGTERM or SIGINT stops taking connections,\n"
+    "waits for requests in flight (server.drain_seconds) and closes the database.\n"
     "  --print-config   print the effective configuration and where each value came from",
     cmd_serve};

@@ -26,6 +26,8 @@ static const struct {
                          "log one line per request (true/false)"},
     [CK_AUDIT_KEY] = {"audit", "key_file", "JINZHI_AUDIT_KEY_FILE",
                       "secret key of the audit chain; empty: the database path + .audit-key"},
+    [CK_WEB_ROOT] = {"web", "root", "JINZHI_WEB_ROOT",
+                     "directory of the built web console; empty: serve the API only"},
 };
 
 const char *config_key_name(enum config_key k)
@@ -53,6 +55,7 @@ void config_defaults(struct config *c)
 	config_set(c, CK_DEPLOYMENT, "0", "default");
 	config_set(c, CK_LOG_REQUESTS, "true", "default");
 	config_set(c, CK_AUDIT_KEY, "", "default");
+	config_set(c, CK_WEB_ROOT, "web/dist", "default");
 }
 
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
@@ -127,6 +130,11 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 		if (strlen(value) >= sizeof c->audit_key_file)
 			return bad(k, source, value, "the path is too long");
 		snprintf(c->audit_key_file, sizeof c->audit_key_file, "%s", value);
+		break;
+	case CK_WEB_ROOT:
+		if (strlen(value) >= sizeof c->web_root)
+			return bad(k, source, value, "the path is too long");
+		snprintf(c->web_root, sizeof c->web_root, "%s", value);
 		break;
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
@@ -221,6 +229,9 @@ void config_print(const struct config *c, FILE *f)
 			break;
 		case CK_AUDIT_KEY:
 			snprintf(val, sizeof val, "%s", c->audit_key_file);
+			break;
+		case CK_WEB_ROOT:
+			snprintf(val, sizeof val, "%s", c->web_root);
 			break;
 		default:
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");

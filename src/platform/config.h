@@ -11,19 +11,6 @@
 
 #define CONFIG_MAX_THREADS 256
 
-struct config {
-	char listen_host[64];      /* numeric address */
-	int port;                  /* 0-65535 */
-	int threads;               /* worker threads */
-	int drain_seconds;         /* grace period on SIGTERM */
-	char db_path[4096];        /* SQLite file */
-	int64_t deployment;        /* id prefix (GB/T 2260 code of the deploying authority) */
-	int log_requests;          /* one line per request */
-	char config_file[4096];    /* file read, or "" */
-	char audit_key_file[4096]; /* the audit key; "" means DB path + ".audit-key" */
-	const char *source[8];     /* where each key came from, for --print-config */
-};
-
 /* Keys, as in the file "[section] key" and the environment JINZHI_SECTION_KEY. */
 enum config_key {
 	CK_LISTEN,
@@ -33,7 +20,22 @@ enum config_key {
 	CK_DEPLOYMENT,
 	CK_LOG_REQUESTS,
 	CK_AUDIT_KEY,
+	CK_WEB_ROOT,
 	CK_COUNT
+};
+
+struct config {
+	char listen_host[64];         /* numeric address */
+	int port;                     /* 0-65535 */
+	int threads;                  /* worker threads */
+	int drain_seconds;            /* grace period on SIGTERM */
+	char db_path[4096];           /* SQLite file */
+	int64_t deployment;           /* id prefix (GB/T 2260 code of the deploying authority) */
+	int log_requests;             /* one line per request */
+	char config_file[4096];       /* file read, or "" */
+	char audit_key_file[4096];    /* the audit key; "" means DB path + ".audit-key" */
+	char web_root[4096];          /* directory of the built web console; "" for none */
+	const char *source[CK_COUNT]; /* where each key came from, for --print-config */
 };
 
 /* Fills c with the defaults. */

@@ -28,6 +28,7 @@
 #include "db.h"
 #include "fields.h"
 #include "router.h"
+#include "static.h"
 
 #define HTTP_STREAM_BLOCK       (64u * 1024) /* bytes handed to MHD per streaming call */
 #define HTTP_MAX_DB_CONNECTIONS 256          /* worker connections tracked for closing */
@@ -40,6 +41,9 @@ struct http_ctx {
 	int reject;              /* an api_error + 1 decided before the body was read */
 	const char *reject_msg;  /* its message */
 	int route_rc;            /* router result: 0, or 404/405 */
+	int is_static;           /* a path outside /api/, answered from the console's files */
+	int raw_nul;             /* the raw path held %00, which decoding cut short */
+	size_t body_seen;        /* body bytes received, kept or not */
 };
 
 /* Wrapper handed to MHD for streamed responses. */
@@ -61,6 +65,18 @@ static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t rid_prefix;
 static unsigned in_flight; /* requests begun and not yet completed, for the drain */
 static uint64_t rid_counter;
+/* The connection context uri_log leaves when a raw path holds %00 (no http_ctx exists yet). */
+static char raw_nul_marker;
+
+/* Console responses. The HTML policy lets the console's own scripts, styles (and the inline
+ * styles its component library sets), images and fonts load, and nothing from elsewhere. */
+static const char CSP_API[] = "default-src 'self'; frame-ancestors 'none'";
+static const char CSP_CONSOLE[] =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+static const char CACHE_IMMUTABLE[] = "public, max-age=31536000, immutable";
+static const char CACHE_REVALIDATE[] = "no-cache";
 
 static const struct {
 	enum api_error err;
@@ -219,13 +235,12 @@ static struct db *worker_db(void)
 	return db;
 }
 
-static void add_common_headers(struct MHD_Response *r, struct http_ctx *x)
+static void add_common_headers(struct MHD_Response *r, struct http_ctx *x, const char *csp)
 {
 	MHD_add_response_header(r, "X-Request-Id", x->req.request_id);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Content-Security-Policy",
-	                        "default-src 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
 }
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
@@ -296,9 +311,72 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-	add_common_headers(r, x);
+	add_common_headers(r, x, CSP_API);
 	x->status = res->status;
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Sends an error of a console path (JSON, as the API's). */
+static enum MHD_Result static_error(struct MHD_Connection *c, struct http_ctx *x,
+                                    enum api_error err, const char *code, const char *msg)
+{
+	struct http_response res = {0};
+	http_error(&res, err, code, NULL, "%s", msg);
+	if (err == API_METHOD_NOT_ALLOWED)
+		res.allow = "GET, HEAD";
+	return send_response(c, x, &res, 0);
+}
+
+/*
+ * Answers a path outside /api/ from the console's files: no database, no session. The body
+ * is the table's own memory (never copied); HEAD gets the same headers and no body.
+ */
+static enum MHD_Result send_static(struct MHD_Connection *c, struct http_ctx *x)
+{
+	const char *method = x->req.method;
+	int head = strcmp(method, "HEAD") == 0;
+	if (!head && strcmp(method, "GET") != 0)
+		return static_error(c, x, API_METHOD_NOT_ALLOWED, "method_not_allowed",
+		                    "only GET and HEAD are allowed outside /api/");
+	const struct static_file *f = NULL;
+	enum static_lookup_result found =
+	    x->raw_nul ? STATIC_BAD_PATH : static_site_lookup(server_cfg->site, x->req.path, &f);
+	if (found == STATIC_BAD_PATH)
+		return static_error(c, x, API_BAD_REQUEST, "bad_path", "the path is not valid");
+	if (found == STATIC_NOT_FOUND)
+		return static_error(c, x, API_NOT_FOUND, "not_found", "no such file");
+	unsigned available = 0;
+	for (int k = STATIC_GZIP; k < STATIC_ENCODINGS; k++)
+		if (f->body[k])
+			available |= 1u << k;
+	enum static_encoding enc = static_encoding_choose(
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING),
+	    available);
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	int status = inm && static_etag_matches(f, inm) ? 304 : 200;
+	size_t len = status == 200 ? f->len[enc] : 0;
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, status == 200 ? (void *)(uintptr_t)f->body[enc] : (void *)"",
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, f->etag[enc]);
+	if (enc != STATIC_IDENTITY)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		                        enc == STATIC_BR ? "br" : "gzip");
+	if (available)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	/* The same for everyone, signed in or not: content-hashed assets for a year, the page
+	 * itself (and the fallback) checked again each time so a new build is seen at once. */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	                        f->immutable ? CACHE_IMMUTABLE : CACHE_REVALIDATE);
+	add_common_headers(r, x, f->html ? CSP_CONSOLE : CSP_API);
+	x->status = status;
+	x->bytes = head ? 0 : len;
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -360,6 +438,29 @@ static void client_address(struct http_ctx *x, struct MHD_Connection *c)
 		          x->req.client_addr, sizeof x->req.client_addr);
 }
 
+/*
+ * Sees the raw request target before libmicrohttpd decodes it. Decoding turns %00 into a NUL
+ * that silently shortens the path the handler gets (/index.html%00.png would be
+ * /index.html), so a raw path holding it is marked for the console to refuse. The return
+ * value becomes the connection context of the access handler's first call.
+ */
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	size_t n = strcspn(uri, "?");
+	for (size_t i = 0; i + 2 < n; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			return &raw_nul_marker;
+	return NULL;
+}
+
+/* 1 if path belongs to the API (the router), not to the console. */
+static int is_api_path(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -368,8 +469,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	(void)cls;
 	(void)version;
 	struct http_ctx *x = *con_cls;
-	if (x == NULL) {
+	if (x == NULL || x == (void *)&raw_nul_marker) {
+		int raw_nul = x != NULL;
 		x = xcalloc(1, sizeof *x);
+		x->raw_nul = raw_nul;
 		*con_cls = x;
 		__atomic_add_fetch(&in_flight, 1, __ATOMIC_RELAXED);
 		x->req.start_ns = now_ns();
@@ -379,16 +482,19 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		make_request_id(x, c);
 		client_address(x, c);
 		const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-		x->route_rc =
-		    router_match(m, x->req.path, &x->req.route, x->req.params, &x->req.arena);
+		x->is_static = server_cfg->site && !is_api_path(x->req.path);
+		x->route_rc = x->is_static ? 404
+		                           : router_match(m, x->req.path, &x->req.route,
+		                                          x->req.params, &x->req.arena);
 		struct cl_count cc = {0};
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cc);
 		if (cc.conflict) {
 			x->reject = API_BAD_REQUEST + 1;
 			x->reject_msg = "conflicting Content-Length headers";
-		} else if (cc.first && x->route_rc == 0) {
-			size_t limit = x->req.route->body_limit ? x->req.route->body_limit
-			                                        : HTTP_BODY_LIMIT_DEFAULT;
+		} else if (cc.first && (x->route_rc == 0 || x->is_static)) {
+			size_t limit = x->route_rc == 0 && x->req.route->body_limit
+			                   ? x->req.route->body_limit
+			                   : HTTP_BODY_LIMIT_DEFAULT;
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(cc.first, &end, 10);
@@ -413,16 +519,19 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		size_t limit = (x->route_rc == 0 && x->req.route->body_limit)
 		                   ? x->req.route->body_limit
 		                   : HTTP_BODY_LIMIT_DEFAULT;
-		if (!x->reject && x->req.body.len + *upload_data_size > limit) {
+		x->body_seen += *upload_data_size;
+		if (!x->reject && x->body_seen > limit) {
 			x->reject = API_TOO_LARGE + 1;
 			buf_free(&x->req.body);
 		}
-		if (!x->reject)
+		if (!x->reject && !x->is_static) /* the console's files take no body */
 			buf_append(&x->req.body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 
+	if (x->is_static && !x->reject)
+		return send_static(c, x);
 	struct http_response res = {0};
 	res.status = 200;
 	int close_after = 0;
@@ -459,9 +568,9 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 	(void)cls;
 	(void)c;
 	struct http_ctx *x = *con_cls;
-	if (x == NULL)
-		return;
 	*con_cls = NULL;
+	if (x == NULL || x == (void *)&raw_nul_marker) /* the handler never ran */
+		return;
 	if (server_cfg->log_requests) {
 		struct timespec ts;
 		struct tm tm;
@@ -527,7 +636,8 @@ int http_serve(const struct http_config *cfg)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT,
-	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
+	    uri_log, NULL, MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "jinzhi: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->port,
 		        strerror(errno));

@@ -26,6 +26,7 @@
 #define HTTP_QUERY_MAX_VALUE    1024 /* bytes in one query parameter value */
 
 struct db;
+struct static_site;
 struct http_request;
 struct http_response;
 
@@ -161,12 +162,16 @@ struct http_config {
 	const char *db_path;     /* SQLite file each worker opens */
 	int log_requests;        /* one line per request on stderr */
 	int drain_seconds;       /* how long SIGTERM waits for in-flight requests */
+	/* The web console, served for every path outside /api/ (static.h), or NULL: those
+	 * paths are then 404 like unknown API paths. */
+	const struct static_site *site;
 };
 
 /*
- * Serves until SIGTERM or SIGINT, then stops taking connections, waits for the requests in
- * flight (at most drain_seconds) and closes every database connection. Prints
- * "listening on HOST:PORT" once ready. Returns 0 on a clean stop, -1 if it could not start.
+ * Serves until SIGTERM or SIGINT (the API under /api/, the console's files elsewhere), then stops
+ * taking connections, waits for the requests in flight (at most drain_seconds) and closes every
+ * database connection. Prints "listening on HOST:PORT" once ready. Returns 0 on a clean stop, -1 if
+ * it could not start.
  */
 int http_serve(const struct http_config *cfg);
 

@@ -160,9 +160,12 @@ class Server:
             raise RuntimeError("no token in: " + out)
         return m.group(0)
 
-    def __init__(self, demo=True, threads=2, seed=7, scale="small", env=None, db=None):
+    def __init__(self, demo=True, threads=2, seed=7, scale="small", env=None, db=None,
+                 args=None):
         """db: serve this existing database file (not created, not deleted) instead of a
-        fresh one in a temporary directory."""
+        fresh one in a temporary directory. args: more flags for `jinzhi serve` (such as
+        ["--web-root", DIR]); the server runs in its temporary directory, so the default
+        web root (web/dist) is absent there unless given."""
         self.bin = jinzhi_bin()
         self.existing_db = db
         self.demo = demo
@@ -170,6 +173,7 @@ class Server:
         self.seed = seed
         self.scale = scale
         self.extra_env = env or {}
+        self.extra_args = list(args or [])
         self.tmp = None
         self.db = None
         self.proc = None
@@ -225,7 +229,7 @@ class Server:
                     self.token = None
             self.proc = subprocess.Popen(
                 [self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-                 "--threads", str(self.threads)],
+                 "--threads", str(self.threads)] + self.extra_args,
                 cwd=self.tmp, env=self._env(), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         except BaseException:

@@ -18,8 +18,8 @@
 #include "platform/config.h"
 
 static const char *const ENV_VARS[] = {
-    "JINZHI_LISTEN",     "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS", "JINZHI_DB",
-    "JINZHI_DEPLOYMENT", "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE"};
+    "JINZHI_LISTEN",     "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
+    "JINZHI_DEPLOYMENT", "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT"};
 
 static int clear_env(void **state)
 {
@@ -70,6 +70,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.deployment, 0);
 	assert_int_equal(c.log_requests, 1);
 	assert_string_equal(c.config_file, "");
+	assert_string_equal(c.web_root, "web/dist");
 	for (int k = 0; k < CK_COUNT; k++) {
 		assert_non_null(c.source[k]);
 		assert_string_equal(c.source[k], "default");
@@ -204,6 +205,23 @@ static void test_drain_range(void **state)
 	bad(&c, CK_DRAIN, "");
 }
 
+static void test_web_root(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	assert_string_equal(config_key_name(CK_WEB_ROOT), "web.root");
+	ok(&c, CK_WEB_ROOT, "/usr/share/jinzhi/web");
+	assert_string_equal(c.web_root, "/usr/share/jinzhi/web");
+	ok(&c, CK_WEB_ROOT, ""); /* no console */
+	assert_string_equal(c.web_root, "");
+	char *longpath = malloc(5000);
+	memset(longpath, 'a', 4999);
+	longpath[4999] = '\0';
+	bad(&c, CK_WEB_ROOT, longpath);
+	free(longpath);
+}
+
 static void test_db_path(void **state)
 {
 	(void)state;
@@ -281,7 +299,9 @@ static void test_file_values(void **state)
 	                      "[log]\n"
 	                      "requests = false\n"
 	                      "[audit]\n"
-	                      "key_file = /srv/jinzhi/audit.key\n");
+	                      "key_file = /srv/jinzhi/audit.key\n"
+	                      "[web]\n"
+	                      "root = /srv/jinzhi/web\n");
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path), 0);
@@ -293,6 +313,7 @@ static void test_file_values(void **state)
 	assert_int_equal(c.deployment, 542500);
 	assert_int_equal(c.log_requests, 0);
 	assert_string_equal(c.config_file, path);
+	assert_string_equal(c.web_root, "/srv/jinzhi/web");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "file");
 	unlink(path);
@@ -415,6 +436,7 @@ static void test_env_every_key(void **state)
 	setenv("JINZHI_DEPLOYMENT", "540100", 1);
 	setenv("JINZHI_LOG_REQUESTS", "0", 1);
 	setenv("JINZHI_AUDIT_KEY_FILE", "/tmp/x.key", 1);
+	setenv("JINZHI_WEB_ROOT", "", 1);
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_env(&c), 0);
@@ -425,6 +447,7 @@ static void test_env_every_key(void **state)
 	assert_string_equal(c.db_path, "/tmp/x.db");
 	assert_int_equal(c.deployment, 540100);
 	assert_int_equal(c.log_requests, 0);
+	assert_string_equal(c.web_root, "");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "env");
 }
@@ -458,6 +481,9 @@ static void test_print(void **state)
 	assert_non_null(strstr(text, "listen = [::1]:80"));
 	assert_non_null(strstr(text, "flag"));
 	assert_non_null(strstr(text, "JINZHI_THREADS"));
+	assert_non_null(strstr(text, "[web]"));
+	assert_non_null(strstr(text, "root = web/dist"));
+	assert_non_null(strstr(text, "JINZHI_WEB_ROOT"));
 	free(text);
 }
 
@@ -476,6 +502,7 @@ int main(void)
 	    T(test_threads_range),
 	    T(test_drain_range),
 	    T(test_db_path),
+	    T(test_web_root),
 	    T(test_deployment),
 	    T(test_log_requests),
 	    T(test_bad_key),
