@@ -252,6 +252,11 @@ void schemas_write(struct buf *out)
 	         "\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Enterprise\"}},"
 	         "\"next_cursor\":{\"type\":\"string\",\"nullable\":true},\"total\":{\"type\":"
 	         "\"integer\"}}},");
+	buf_puts(out, "\"EnterpriseCounts\":{\"type\":\"object\",\"properties\":{\"by\":{"
+	              "\"type\":\"string\",\"enum\":[\"prefecture\",\"county\"]},\"items\":{"
+	              "\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	              "\"region_code\":{\"type\":\"string\"},\"count\":{\"type\":"
+	              "\"integer\"}}}},\"total\":{\"type\":\"integer\"}}},");
 	buf_puts(out, "\"ImportIssue\":{\"type\":\"object\",\"properties\":{\"row\":{\"type\":"
 	              "\"integer\"},\"line\":{\"type\":\"integer\"},\"field\":{\"type\":\"string\","
 	              "\"nullable\":true},\"code\":{\"type\":\"string\"},\"message\":{\"type\":"

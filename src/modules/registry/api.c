@@ -177,6 +177,51 @@ static int enterprises_list(struct http_request *req, struct http_response *res)
 	return 0;
 }
 
+struct counts_ctx {
+	struct buf *out; /* where items go */
+	int64_t total;   /* sum of the counts */
+	int n;           /* items written */
+};
+
+static int counts_row(void *ctx, int region_code, int64_t count)
+{
+	struct counts_ctx *cc = ctx;
+	buf_printf(cc->out, "%s{\"region_code\":\"%06d\",\"count\":%lld}", cc->n++ ? "," : "",
+	           region_code, (long long)count);
+	cc->total += count;
+	return 0;
+}
+
+/* Live counts for the console's dashboard: one GROUP BY within the caller's scope. */
+static int enterprises_counts(struct http_request *req, struct http_response *res)
+{
+	const char *by = http_query(req, "by");
+	enum registry_count_by level;
+	if (by == NULL || strcmp(by, "prefecture") == 0)
+		level = REG_COUNT_BY_PREFECTURE;
+	else if (strcmp(by, "county") == 0)
+		level = REG_COUNT_BY_COUNTY;
+	else
+		return http_error(res, API_BAD_REQUEST, "not_allowed", "by",
+		                  "by must be prefecture or county");
+	struct registry_filter f;
+	struct field_error err;
+	int rc = registry_filter_parse(&f, &req->arena, http_query(req, "region"),
+	                               http_query(req, "industry"), http_query(req, "status"),
+	                               http_query(req, "size"), NULL, NULL, NULL, NULL, &err);
+	if (rc != REG_OK)
+		return service_error(res, rc, &err, NULL);
+	struct actor who = api_actor(req);
+	buf_printf(&res->body, "{\"by\":\"%s\",\"items\":[",
+	           level == REG_COUNT_BY_COUNTY ? "county" : "prefecture");
+	struct counts_ctx cc = {&res->body, 0, 0};
+	if (registry_count_by_region(req->db, &who, &f, level, counts_row, &cc) != REG_OK)
+		return -1;
+	buf_printf(&res->body, "],\"total\":%lld}", (long long)cc.total);
+	http_json(res, 200);
+	return 0;
+}
+
 static int enterprises_get(struct http_request *req, struct http_response *res)
 {
 	struct record r;
@@ -311,6 +356,15 @@ static const struct route_param LIST_PARAMS[] = {
     {NULL, NULL, NULL},
 };
 
+static const struct route_param COUNTS_PARAMS[] = {
+    {"by", "string", "prefecture (default: the first four digits + 00) or county"},
+    {"region", "string", "GB/T 2260 code: the region and everything below it"},
+    {"industry", "string", "GB/T 4754 section letter"},
+    {"status", "string", "active, suspended, revoked or deregistered"},
+    {"size", "string", "micro, small, medium or large"},
+    {NULL, NULL, NULL},
+};
+
 static const struct route_param IMPORT_PARAMS[] = {
     {"mode", "string", "all_or_nothing (default) or skip_bad_rows"},
     {"dry_run", "boolean", "true: validate and report, write nothing"},
@@ -326,6 +380,10 @@ static const struct route REGISTRY_ROUTES[] = {
     {"POST", "/api/v1/enterprises/import", enterprises_import, ROUTE_RAW_BODY,
      REGISTRY_IMPORT_BODY_LIMIT, "Import enterprises from CSV (UTF-8 or GB18030)", "registry",
      "csv", "ImportReport", IMPORT_PARAMS, 200, "registry:write"},
+    /* Before {credit_code}, which would otherwise take "counts" for a credit code. */
+    {"GET", "/api/v1/enterprises/counts", enterprises_counts, 0, 0,
+     "Count enterprises by prefecture or county, live, within your scope", "registry", NULL,
+     "EnterpriseCounts", COUNTS_PARAMS, 200, "registry:read"},
     {"GET", "/api/v1/enterprises/{credit_code}", enterprises_get, 0, 0,
      "Read an enterprise by credit code", "registry", NULL, "Enterprise", NULL, 200,
      "registry:read"},

@@ -184,6 +184,18 @@ int registry_count(struct db *db, const struct actor *who, const struct registry
 	return store_count(db, f, &sc, count) == 0 ? REG_OK : REG_ERROR;
 }
 
+int registry_count_by_region(struct db *db, const struct actor *who,
+                             const struct registry_filter *f, enum registry_count_by by,
+                             registry_region_count_fn fn, void *ctx)
+{
+	struct store_scope sc;
+	if (store_scope_ranges(who, f->region, &sc) != 0)
+		return REG_OK; /* the filter lies outside the scope: no region has a match */
+	return store_count_by_region(db, f, &sc, by == REG_COUNT_BY_COUNTY, fn, ctx) == 0
+	           ? REG_OK
+	           : REG_ERROR;
+}
+
 int registry_get(struct db *db, const struct actor *who, const char *credit_code, struct arena *a,
                  struct record *out)
 {

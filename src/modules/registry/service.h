@@ -80,6 +80,24 @@ int registry_list(struct db *db, const struct actor *who, const struct registry_
 int registry_count(struct db *db, const struct actor *who, const struct registry_filter *f,
                    int64_t *count);
 
+/* The region level counts are grouped by. */
+enum registry_count_by {
+	REG_COUNT_BY_PREFECTURE, /* first four digits + "00": 540102 under 540100, 540000 itself */
+	REG_COUNT_BY_COUNTY,     /* the region code as registered */
+};
+
+/* Called for each region of a count, in ascending order of code; return non-zero to stop. */
+typedef int (*registry_region_count_fn)(void *ctx, int region_code, int64_t count);
+
+/*
+ * Counts the enterprises the filter matches (region, industry, status, size; q, sort, cursor
+ * and limit are ignored) within who's scope, grouped by region at the level by, live from
+ * the table. Calls fn for each region with at least one match. Returns REG_OK or REG_ERROR.
+ */
+int registry_count_by_region(struct db *db, const struct actor *who,
+                             const struct registry_filter *f, enum registry_count_by by,
+                             registry_region_count_fn fn, void *ctx);
+
 /* Reads one enterprise by credit code into *out (strings in a). */
 int registry_get(struct db *db, const struct actor *who, const char *credit_code, struct arena *a,
                  struct record *out);

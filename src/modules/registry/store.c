@@ -34,6 +34,7 @@ enum {
 
 static char *list_sql[REG_SORT_COUNT][SHAPE_VARIANTS];
 static char *count_sql[SHAPE_VARIANTS];
+static char *region_count_sql[2][SHAPE_VARIANTS]; /* [by_county][shape] */
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static const char *const SORT_KEY[REG_SORT_COUNT] = {NULL, "name", "credit_code"};
@@ -102,6 +103,21 @@ static void build_sql(void)
 		where_filters(&b, shape);
 		count_sql[shape] = buf_steal(&b, NULL);
 	}
+	/* Grouped counts: the region index serves the scope's ranges; the prefecture of a code is
+	 * the code with its last two digits zeroed (540102 -> 540100, 540000 stays). */
+	static const char *const GROUP_SELECT[2] = {
+	    "SELECT region_code / 100 * 100 AS region, count(*) FROM enterprise",
+	    "SELECT region_code AS region, count(*) FROM enterprise"};
+	for (int by = 0; by < 2; by++)
+		for (int shape = 0; shape < SHAPE_VARIANTS; shape++) {
+			if (shape & (SHAPE_DESC | SHAPE_CURSOR | SHAPE_Q))
+				continue;
+			struct buf b = {0};
+			buf_puts(&b, GROUP_SELECT[by]);
+			where_filters(&b, shape);
+			buf_puts(&b, " GROUP BY region ORDER BY region");
+			region_count_sql[by][shape] = buf_steal(&b, NULL);
+		}
 }
 
 int store_scope_ranges(const struct actor *who, int region, struct store_scope *sc)
@@ -334,6 +350,28 @@ int store_count(struct db *db, const struct registry_filter *f, const struct sto
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*count = db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_count_by_region(struct db *db, const struct registry_filter *f,
+                          const struct store_scope *sc, int by_county, registry_region_count_fn fn,
+                          void *ctx)
+{
+	pthread_once(&sql_once, build_sql);
+	struct registry_filter plain = *f;
+	plain.q = NULL;
+	int shape = shape_of(&plain, sc) & ~(SHAPE_DESC | SHAPE_CURSOR);
+	struct db_stmt *st = db_prepare(db, region_count_sql[by_county != 0][shape]);
+	if (st == NULL)
+		return DB_ERROR;
+	bind_filters(st, &plain, sc);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (fn(ctx, (int)db_col_int64(st, 0), db_col_int64(st, 1)) != 0) {
+			rc = DB_DONE;
+			break;
+		}
 	db_reset(st);
 	return rc < 0 ? rc : 0;
 }

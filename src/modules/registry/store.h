@@ -50,6 +50,13 @@ int store_list(struct db *db, const struct registry_filter *f, const struct stor
 int store_count(struct db *db, const struct registry_filter *f, const struct store_scope *sc,
                 int64_t *count);
 
+/* Counts matching rows per region (by_county: the region code; else its prefecture, the code
+ * with the last two digits zeroed), calling fn in ascending order of region. f->q is not
+ * applied. Returns 0 or a negative db_result. */
+int store_count_by_region(struct db *db, const struct registry_filter *f,
+                          const struct store_scope *sc, int by_county, registry_region_count_fn fn,
+                          void *ctx);
+
 /* Number of enterprises in the table, or a negative db_result. */
 int64_t store_count_all(struct db *db);
 
