@@ -289,7 +289,8 @@ static void file_finish(struct static_file *f)
 /* Turns the loader's entries into the table, pairing X.gz and X.br with X. */
 static struct static_site *site_build(struct static_loader *ld)
 {
-	qsort(ld->v, ld->n, sizeof *ld->v, entry_cmp);
+	if (ld->n) /* qsort wants an array, even of none */
+		qsort(ld->v, ld->n, sizeof *ld->v, entry_cmp);
 	for (size_t i = 0; i < ld->n; i++) {
 		struct static_entry *e = &ld->v[i];
 		size_t plen = strlen(e->path);
