@@ -214,6 +214,18 @@ validated:
 	return 0;
 }
 
+void record_recheck_warnings(struct record *r)
+{
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		const struct field_spec *f = &r->type->fields[i];
+		r->warnings[i] = NULL;
+		if (f->validate == NULL || r->v[i] == NULL)
+			continue;
+		struct field_error ignored; /* a stored value passed its check when written */
+		(void)f->validate(f, r->v[i], strlen(r->v[i]), &ignored, &r->warnings[i]);
+	}
+}
+
 /* record_set_text and record_set_text_utf8. */
 static int set_text(struct record *r, struct arena *a, int i, const char *s, size_t n,
                     int utf8_known, struct field_error *err)

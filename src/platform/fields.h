@@ -137,6 +137,9 @@ void record_write_json(const struct record *r, struct buf *out);
 /* The same, plus "warnings":[{"field","message"}] for values accepted with a warning (what an
  * API answers after a write). */
 void record_write_json_warnings(const struct record *r, struct buf *out);
+/* Recomputes the warnings of a record read back from storage (warnings are not stored): runs
+ * each field's extra check over its stored value and keeps what it warns of. */
+void record_recheck_warnings(struct record *r);
 /* Appends a JSON string literal (with quotes) of s[0..n). */
 void json_write_string(struct buf *out, const char *s, size_t n);
 

@@ -213,7 +213,14 @@ class RegistryWriteTest(jzapi.ServerTestCase):
         self.assertIsInstance(w, list, describe(r))
         self.assertEqual([x.get("field") for x in w], ["credit_code"])
         self.assertIsInstance(w[0].get("message"), str)
-        self.assertEqual(self.srv.get(code_path(code)).status, 200)
+        # The warning is shown with the record whenever it is read, not only after the write.
+        g = self.srv.get(code_path(code))
+        self.assertEqual(g.status, 200)
+        self.assertEqual(g.json.get("warnings"), w)
+        # A clean record carries none.
+        clean = next_code()
+        self.create(minimal_record(clean))
+        self.assertNotIn("warnings", self.srv.get(code_path(clean)).json)
 
     def test_name_of_200_chinese_characters_accepted(self):
         name = "藏" * 200  # 600 bytes: the limit counts characters

@@ -318,6 +318,18 @@ static void test_code_warning(void **state)
 	/* A later good value clears the warning. */
 	ok_as(x, ENT_CREDIT_CODE, VALID_CODE, VALID_CODE);
 	assert_null(x->r.warnings[ENT_CREDIT_CODE]);
+
+	/* Read back from storage (warnings are not kept), the warning is found again. */
+	struct record back;
+	record_init(&back, x->r.type);
+	back.v[ENT_CREDIT_CODE] = code;
+	back.warnings[ENT_CREDIT_CODE] = "stale";
+	record_recheck_warnings(&back);
+	assert_non_null(back.warnings[ENT_CREDIT_CODE]);
+	assert_string_not_equal(back.warnings[ENT_CREDIT_CODE], "stale");
+	back.v[ENT_CREDIT_CODE] = VALID_CODE;
+	record_recheck_warnings(&back);
+	assert_null(back.warnings[ENT_CREDIT_CODE]);
 }
 
 /* ---- FT_ENUM ---- */
