@@ -1,11 +1,13 @@
 #!/bin/sh
-# Runs every test: unit tests, fuzz-corpus replays and API tests against a live server,
-# first in a normal build with gcc, then in an AddressSanitizer + UndefinedBehaviorSanitizer
+# Runs every test: unit tests, fuzz-corpus replays, API tests against a live server and
+# browser tests of the web console in headless Chromium, first in a normal build with gcc, then in an AddressSanitizer + UndefinedBehaviorSanitizer
 # build with clang (so both compilers build everything with -Werror).
 # Installs missing build dependencies first. Set JZ_SKIP_SANITIZE=1 for the normal build only.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
+echo "== web console" >&2
+sh scripts/web.sh
 jobs="$(nproc)"
 
 echo "== normal build" >&2

@@ -1,0 +1,63 @@
+// Routes; each page is its own chunk so the first page stays small. meta.permission is the
+// permission a route needs (the menu is built from the same table).
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadSession, can, setUnauthenticatedHandler } from './api.js'
+import MainLayout from './layouts/MainLayout.vue'
+
+export const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'dashboard', component: () => import('./views/Dashboard.vue'),
+        meta: { title: 'menu.dashboard', permission: 'registry:read' } },
+      { path: 'enterprises', name: 'enterprises', component: () => import('./views/enterprises/EnterpriseList.vue'),
+        meta: { title: 'menu.enterprises', permission: 'registry:read' } },
+      { path: 'enterprises/new', name: 'enterprise-new', component: () => import('./views/enterprises/EnterpriseForm.vue'),
+        meta: { title: 'menu.enterpriseNew', permission: 'registry:write' } },
+      { path: 'enterprises/import', name: 'enterprise-import', component: () => import('./views/enterprises/EnterpriseImport.vue'),
+        meta: { title: 'menu.enterpriseImport', permission: 'registry:write' } },
+      { path: 'enterprises/:code', name: 'enterprise', component: () => import('./views/enterprises/EnterpriseDetail.vue'),
+        meta: { title: 'enterprises.detailTitle', permission: 'registry:read' } },
+      { path: 'enterprises/:code/edit', name: 'enterprise-edit', component: () => import('./views/enterprises/EnterpriseForm.vue'),
+        meta: { title: 'enterpriseForm.titleEdit', permission: 'registry:write' } },
+      { path: 'accounts', name: 'accounts', component: () => import('./views/admin/Accounts.vue'),
+        meta: { title: 'menu.accounts', permission: 'accounts:read' } },
+      { path: 'roles', name: 'roles', component: () => import('./views/admin/Roles.vue'),
+        meta: { title: 'menu.roles', permission: 'accounts:read' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/admin/Audit.vue'),
+        meta: { title: 'menu.audit', permission: 'audit:read' } },
+      { path: 'profile', name: 'profile', component: () => import('./views/Profile.vue'),
+        meta: { title: 'menu.profile' } },
+      { path: 'forbidden', name: 'forbidden', component: () => import('./views/NotFound.vue'),
+        meta: { title: 'forbidden.title', icon: 'error' } },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'),
+        meta: { title: 'notFound.title' } },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadSession()
+  if (to.meta.public) return session.account && to.name === 'login' ? { name: 'dashboard' } : true
+  if (!session.account) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (session.mustChange && to.name !== 'profile') return { name: 'profile' }
+  // An enterprise account's home is its own quality file.
+  if (to.name === 'dashboard' && session.account.enterprise && session.account.credit_code)
+    return { name: 'enterprise', params: { code: session.account.credit_code } }
+  if (to.meta.permission && !can(to.meta.permission)) {
+    return to.name === 'dashboard' ? { name: 'profile' } : { name: 'forbidden' }
+  }
+  return true
+})
+
+setUnauthenticatedHandler(() => {
+  if (!session.checked) return // the first check at start-up: the guard decides
+  session.account = null
+  session.csrf = null
+  const here = router.currentRoute.value
+  if (!here.meta.public) router.replace({ name: 'login', query: { next: here.fullPath } })
+})
