@@ -429,6 +429,19 @@ class SessionTest(AccountsTestCase):
                           auth=False)
         self.assertError(r, 401, "bad_credentials")
 
+    def test_an_account_cannot_disable_itself(self):
+        # Through a session and through a token of its own: refused, nothing changed.
+        self.srv.make_token("self.dis", PASSWORD, "540000", ["sysadmin"], ["accounts:admin"])
+        s = Session(self.srv, "self.dis")
+        r = s.patch("/api/v1/accounts/self.dis", {"display_name": "改名", "disabled": True})
+        self.assertError(r, 400, "not_allowed")
+        self.assertEqual(r.json["error"]["field"], "disabled")
+        me = s.get("/api/v1/auth/me")
+        self.assertStatus(me, 200)
+        self.assertNotEqual(me.json["account"]["display_name"], "改名")
+        # Enabling oneself (a no-op) stays allowed.
+        self.assertStatus(s.patch("/api/v1/accounts/self.dis", {"disabled": False}), 200)
+
     def test_disable_by_cli_ends_session_at_once(self):
         token = self.srv.make_token("dis.cli", PASSWORD, "540200", ["registry_officer"],
                                     ["registry:read"])

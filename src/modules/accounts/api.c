@@ -626,6 +626,12 @@ static int accounts_update(struct http_request *req, struct http_response *res)
 	    body_bool(res, body, "disabled", &disabled) != 0)
 		goto out;
 	struct actor who = api_actor(req);
+	/* Nobody locks themselves out (a lone administrator would leave nobody to undo it). */
+	if (disabled == 1 && who.name && strcmp(who.name, login) == 0) {
+		rc = http_error(res, API_BAD_REQUEST, "not_allowed", "disabled",
+		                "an account cannot disable itself");
+		goto out;
+	}
 	char *what = arena_printf(&req->arena, "account %s", login);
 	int arc = ACC_OK;
 	const char *why = NULL;
