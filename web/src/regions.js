@@ -2,6 +2,7 @@
 import { ref, computed, watch } from 'vue'
 import { api, session } from './api.js'
 import { scopeContains, levelOf } from './format.js'
+import { regionName } from './i18n.js'
 
 const all = ref([])
 let loading = null
@@ -39,6 +40,14 @@ export const scopeTree = computed(() => {
   }
   return roots
 })
+
+// The same tree as options of an Element Plus cascader, named in the current language.
+function toOption(n) {
+  const o = { value: n.region.code, label: regionName(n.region) }
+  if (n.children.length) o.children = n.children.map(toOption)
+  return o
+}
+export const scopeOptions = computed(() => scopeTree.value.map(toOption))
 
 // The jurisdiction chosen in the header; '' means the whole of the user's scope.
 const KEY = 'jz.region'
