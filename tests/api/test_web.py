@@ -23,6 +23,10 @@ APP_JS = b"".join(b"export const line%d = 'jinzhi console, line %d';\n" % (i, i)
                   for i in range(200))
 APP_BR = b"\x1b\x00not-really-brotli\x03"  # served as is: the server never decodes it
 STYLE = b"body{margin:0}\n"
+# A large file (over 32 KiB as it is and gzipped: hex of random bytes only halves), as the
+# console's JavaScript chunks are.
+VENDOR_JS = b"".join(b"export const k%d = '%s';\n" % (i, os.urandom(48).hex().encode())
+                     for i in range(3000))
 PASSWORD = "Qomolangma-8848!"
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONSOLE_CSP_PARTS = ["default-src 'self'", "script-src 'self'",
@@ -36,6 +40,7 @@ def make_root():
     os.makedirs(os.path.join(root, "assets"))
     files = {"index.html": INDEX, "assets/app-abc123.js": APP_JS,
              "assets/app-abc123.js.br": APP_BR, "assets/style-9f8e.css": STYLE,
+             "assets/vendor-77aa.js": VENDOR_JS,
              ".env": b"SECRET=1\n"}
     for rel, data in files.items():
         with open(os.path.join(root, rel), "wb") as f:
@@ -71,12 +76,41 @@ class WebConsoleTest(jzapi.ServerTestCase):
     def assertCacheControl(self, r, value, what=""):
         self.assertEqual(r.headers.get_all("Cache-Control"), [value], what)
 
+    # -- large files --------------------------------------------------------------------
+
+    def test_large_file_identity_gzip_and_head(self):
+        path = "/assets/vendor-77aa.js"
+        r = self.get(path, **{"Accept-Encoding": "identity"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.body, VENDOR_JS)
+        self.assertEqual(int(r.headers["Content-Length"]), len(VENDOR_JS))
+        g = self.get(path, **{"Accept-Encoding": "gzip"})
+        self.assertStatus(g, 200)
+        self.assertEqual(g.headers.get("Content-Encoding"), "gzip")
+        self.assertGreater(len(g.body), 32 * 1024)
+        self.assertEqual(gzip.decompress(g.body), VENDOR_JS)
+        h = self.srv.request("HEAD", path, headers={"Accept-Encoding": "gzip"}, auth=False)
+        self.assertStatus(h, 200)
+        self.assertEqual(h.body, b"")
+        self.assertEqual(int(h.headers["Content-Length"]), len(g.body))
+        n = self.get(path, **{"Accept-Encoding": "gzip", "If-None-Match": g.headers["ETag"]})
+        self.assertStatus(n, 304)
+        self.assertEqual(n.body, b"")
+
+    def test_files_changed_on_disk_are_not_served_until_restart(self):
+        # The table is read once: a build replacing files under a running server changes
+        # nothing it sends (a half-written file is never served).
+        with open(os.path.join(self.root, "assets", "vendor-77aa.js"), "wb") as f:
+            f.write(b"changed")
+        r = self.get("/assets/vendor-77aa.js", **{"Accept-Encoding": "identity"})
+        self.assertEqual(r.body, VENDOR_JS)
+
     # -- start-up ------------------------------------------------------------------------
 
     def test_startup_line(self):
         line = self.srv.wait_stderr(r"jinzhi: web console: ", 5)
         self.assertIsNotNone(line, self.srv.stderr_text())
-        self.assertRegex(line, r"^jinzhi: web console: 3 files \(\d+ KiB; \d+ (B|KiB) gzip\) "
+        self.assertRegex(line, r"^jinzhi: web console: 4 files \(\d+ KiB; \d+ (B|KiB) gzip\) "
                                r"from " + re.escape(self.root) + "$")
 
     # -- files ---------------------------------------------------------------------------
