@@ -488,7 +488,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		                                          x->req.params, &x->req.arena);
 		struct cl_count cc = {0};
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cc);
-		if (cc.conflict) {
+		if (x->raw_nul && !x->is_static) {
+			/* A path the decoding cut short at %00 is not the path that was asked for. */
+			x->reject = API_BAD_REQUEST + 1;
+			x->reject_msg = "the path holds %00";
+		} else if (cc.conflict) {
 			x->reject = API_BAD_REQUEST + 1;
 			x->reject_msg = "conflicting Content-Length headers";
 		} else if (cc.first && (x->route_rc == 0 || x->is_static)) {

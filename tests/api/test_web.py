@@ -327,6 +327,17 @@ class WebConsoleTest(jzapi.ServerTestCase):
         self.assertStatus(self.get("/api/v1/health"), 200)
         self.assertStatus(self.get("/"), 200)
 
+    def test_nul_in_api_path_is_refused(self):
+        # Decoding would cut /api/v1/health%00x down to /api/v1/health: refused instead.
+        for t in [b"/api/v1/health%00x", b"/api/v1/health%00", b"/api/v1/regions/540000%00.json"]:
+            with self.subTest(target=t):
+                status, data = self.raw_status(t)
+                self.assertEqual(status, 400, data[:300])
+                self.assertIn(b"%00", data)
+        # In a query string %00 is the value's business (checked by the parameter's rules).
+        status, _ = self.raw_status(b"/api/v1/health?x=%00")
+        self.assertEqual(status, 200)
+
     def test_huge_path(self):
         status, _ = self.raw_status(b"/" + b"a" * 20000)
         self.assertIn(status, (None, 400, 404, 414, 431))
