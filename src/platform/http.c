@@ -439,10 +439,10 @@ static void client_address(struct http_ctx *x, struct MHD_Connection *c)
 }
 
 /*
- * Sees the raw request target before libmicrohttpd decodes it. Decoding turns %00 into a NUL
- * that silently shortens the path the handler gets (/index.html%00.png would be
- * /index.html), so a raw path holding it is marked for the console to refuse. The return
- * value becomes the connection context of the access handler's first call.
+ * Sees the raw request target before libmicrohttpd decodes it. Decoding turns an encoded NUL
+ * (percent, zero, zero) into a string end, so the handler would get a shorter path than the
+ * one asked for; a raw path holding one is marked, and the request refused. The return value
+ * becomes the connection context of the access handler's first call.
  */
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {

@@ -201,6 +201,8 @@ int registry_get(struct db *db, const struct actor *who, const char *credit_code
 {
 	int64_t id;
 	int rc = store_get(db, credit_code, who, a, out, &id);
+	if (rc == DB_ROW)
+		record_recheck_warnings(out); /* warnings are shown with the record, not stored */
 	return rc == DB_ROW ? REG_OK : rc == DB_DONE ? REG_NOT_FOUND : REG_ERROR;
 }
 

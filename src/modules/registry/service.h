@@ -98,7 +98,8 @@ int registry_count_by_region(struct db *db, const struct actor *who,
                              const struct registry_filter *f, enum registry_count_by by,
                              registry_region_count_fn fn, void *ctx);
 
-/* Reads one enterprise by credit code into *out (strings in a). */
+/* Reads one enterprise by credit code into *out (strings in a), with the warnings its values
+ * carry (recomputed: they are not stored). */
 int registry_get(struct db *db, const struct actor *who, const char *credit_code, struct arena *a,
                  struct record *out);
 
