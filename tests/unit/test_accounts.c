@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tempdb.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +41,7 @@ static const struct actor SHIGATSE_ONLY = {
     .name = "test:shigatse", .nranges = 1, .lo = {540200}, .hi = {540299}};
 
 struct fx {
-	char dir[64];   /* temporary directory */
-	char path[128]; /* database file in it */
+	struct tempdb tmp; /* its database file */
 	struct db *db;  /* connection */
 	struct arena a; /* scratch for the test */
 };
@@ -70,11 +71,9 @@ static int group_teardown(void **state)
 static int fx_setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/jz_test_accounts.XXXXXX");
-	if (mkdtemp(x->dir) == NULL)
+	if (tempdb_make(&x->tmp, "accounts") != 0)
 		return -1;
-	snprintf(x->path, sizeof x->path, "%s/t.db", x->dir);
-	if (db_open(x->path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
+	if (db_open(x->tmp.path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
 		return -1;
 	acc_invalidate();
 	*state = x;
@@ -86,13 +85,7 @@ static int fx_teardown(void **state)
 	struct fx *x = *state;
 	db_close(x->db);
 	arena_free(&x->a);
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", x->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(x->dir);
+	tempdb_remove(&x->tmp);
 	free(x);
 	return 0;
 }

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "tempdb.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,7 @@
 #define NENTRIES 7 /* entries written by the fixture */
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct tempdb tmp; /* its database file */
 	struct db *db;
 };
 
@@ -59,11 +60,9 @@ static int fx_setup(void **state)
 	if (sodium_init() < 0)
 		return -1;
 	struct fx *x = calloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/jz_test_audit.XXXXXX");
-	if (mkdtemp(x->dir) == NULL)
+	if (tempdb_make(&x->tmp, "audit") != 0)
 		return -1;
-	snprintf(x->path, sizeof x->path, "%s/t.db", x->dir);
-	if (db_open(x->path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
+	if (db_open(x->tmp.path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
 		return -1;
 	for (int k = 1; k <= NENTRIES; k++)
 		append(x->db, k == 4 ? &ACTOR_NULLS : &ACTOR, k);
@@ -75,13 +74,7 @@ static int fx_teardown(void **state)
 {
 	struct fx *x = *state;
 	db_close(x->db);
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", x->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(x->dir);
+	tempdb_remove(&x->tmp);
 	free(x);
 	return 0;
 }

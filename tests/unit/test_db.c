@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "tempdb.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +25,16 @@
 #define IDS_PER_ROUND 700 /* ids taken per transaction when crossing blocks */
 
 struct fx {
-	char dir[64];   /* temporary folder */
-	char path[128]; /* database file inside it */
+	struct tempdb tmp; /* its database file */
 	struct db *db;  /* first connection */
 };
 
 static int fx_setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/jz_test_db.XXXXXX");
-	if (mkdtemp(x->dir) == NULL)
+	if (tempdb_make(&x->tmp, "db") != 0)
 		return -1;
-	snprintf(x->path, sizeof x->path, "%s/t.db", x->dir);
-	if (db_open(x->path, DB_OPEN_CREATE, &x->db) != 0)
+	if (db_open(x->tmp.path, DB_OPEN_CREATE, &x->db) != 0)
 		return -1;
 	*state = x;
 	return 0;
@@ -45,13 +44,7 @@ static int fx_teardown(void **state)
 {
 	struct fx *x = *state;
 	db_close(x->db);
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", x->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(x->dir);
+	tempdb_remove(&x->tmp);
 	free(x);
 	return 0;
 }
@@ -59,7 +52,7 @@ static int fx_teardown(void **state)
 static struct db *open_second(struct fx *x)
 {
 	struct db *db2;
-	assert_int_equal(db_open(x->path, 0, &db2), 0);
+	assert_int_equal(db_open(x->tmp.path, 0, &db2), 0);
 	return db2;
 }
 
@@ -110,7 +103,7 @@ static void test_open_missing_without_create(void **state)
 {
 	struct fx *x = *state;
 	char p[160];
-	snprintf(p, sizeof p, "%s/missing.db", x->dir);
+	snprintf(p, sizeof p, "%s/missing.db", x->tmp.dir);
 	struct db *db2 = (struct db *)0x1;
 	assert_int_equal(db_open(p, 0, &db2), -1);
 	assert_ptr_equal(db2, (struct db *)0x1); /* *out untouched on failure */
@@ -122,7 +115,7 @@ static void test_open_readonly(void **state)
 	struct fx *x = *state;
 	assert_int_equal(db_exec(x->db, "CREATE TABLE t (a)"), 0);
 	struct db *ro;
-	assert_int_equal(db_open(x->path, DB_OPEN_READONLY, &ro), 0);
+	assert_int_equal(db_open(x->tmp.path, DB_OPEN_READONLY, &ro), 0);
 	assert_int_equal(query_int(ro, "SELECT count(*) FROM t"), 0);
 	assert_true(db_exec(ro, "INSERT INTO t VALUES (1)") < 0);
 	db_close(ro);

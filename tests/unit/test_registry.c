@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "tempdb.h"
+
 #include <iconv.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -38,8 +40,7 @@ static const struct actor LHASA_AND_SHIGATSE = {
     .name = "test:two", .nranges = 2, .lo = {540100, 540200}, .hi = {540199, 540299}};
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct tempdb tmp; /* its database file */
 	struct db *db;
 	struct arena a;
 	struct field_error err;
@@ -69,11 +70,9 @@ static int group_teardown(void **state)
 static int fx_setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/jz_test_registry.XXXXXX");
-	if (mkdtemp(x->dir) == NULL)
+	if (tempdb_make(&x->tmp, "registry") != 0)
 		return -1;
-	snprintf(x->path, sizeof x->path, "%s/t.db", x->dir);
-	if (db_open(x->path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
+	if (db_open(x->tmp.path, DB_OPEN_CREATE, &x->db) != 0 || migrate_run(x->db, 0, 0) != 0)
 		return -1;
 	*state = x;
 	return 0;
@@ -84,13 +83,7 @@ static int fx_teardown(void **state)
 	struct fx *x = *state;
 	db_close(x->db);
 	arena_free(&x->a);
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", x->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(x->dir);
+	tempdb_remove(&x->tmp);
 	free(x);
 	return 0;
 }
