@@ -172,42 +172,21 @@ BODY_BYTES="$(stat -c %s "$BENCH_TMP/public.body")"
 # The current binary must refuse the request without credentials (else nothing is measured).
 NOAUTH_CODE="$(fetch noauth "$JZ_BASE$PATH_Q")"
 [[ "$NOAUTH_CODE" == 401 ]] || die "the current binary answered $NOAUTH_CODE without credentials, not 401"
-hdr_bytes() { tr -d '\r' <"$1" | awk 'NF' | wc -c; }
-hdr_names() { tr -d '\r' <"$1" | awk -F': ' 'NR > 1 && NF { printf "%s%s", sep, $1; sep = " " }'; }
 
 # ---------------------------------------------------------------- measure
 
-# cpu_ticks PID — user + system CPU time of the whole process (all threads), in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-CLK_TCK="$(getconf CLK_TCK)"
 declare -A SERVER_OF=([public]=public [cookie]=auth [token]=auth)
 
 # run_wrk NAME SECONDS — runs wrk against NAME with its credentials, sets WRK_RPS and
 # WRK_CPU_US (server CPU microseconds per request); records wrk's error lines. (Not called in
 # $(...): it sets globals.)
 run_wrk() {
-  local name="$1" secs="$2" out rps bad pid t0 t1 reqs
-  out="$BENCH_TMP/wrk-$name-$RUN_ID.txt"
+  local name="$1" secs="$2" pid t0
   auth_args "$name"
   pid="${PID_OF[${SERVER_OF[$name]}]}"
   t0="$(cpu_ticks "$pid")"
-  timeout --foreground $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
-    "${AUTH_ARGS[@]+"${AUTH_ARGS[@]}"}" "${URL[$name]}" >"$out" 2>&1 ||
-    { cat "$out" >&2; die "wrk failed against $name"; }
-  t1="$(cpu_ticks "$pid")"
-  reqs="$(awk '/ requests in / { print $1 }' "$out")"
-  WRK_CPU_US="$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$CLK_TCK" \
-    'BEGIN { if (n + 0 == 0) print "nan"; else printf "%.2f\n", (b - a) / hz * 1e6 / n }')"
-  bad="$(grep -E 'Non-2xx or 3xx responses|Socket errors' "$out" || true)"
-  if [[ -n "$bad" ]]; then
-    log "WARNING: $name run $RUN_ID: $(tr '\n' ';' <<<"$bad")"
-    ERRORS+=("$name run $RUN_ID: $(tr '\n' ';' <<<"$bad")")
-  fi
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
-  [[ -n "$rps" ]] || { cat "$out" >&2; die "could not parse Requests/sec from wrk ($name)"; }
-  P50["$name,$RUN_ID"]="$(awk '$1 == "50%" { print $2 }' "$out")"
-  P99["$name,$RUN_ID"]="$(awk '$1 == "99%" { print $2 }' "$out")"
-  WRK_RPS="$rps"
+  wrk_run "$name" "$secs" "${URL[$name]}" "${AUTH_ARGS[@]+"${AUTH_ARGS[@]}"}"
+  WRK_CPU_US="$(cpu_us_per_request "$t0" "$(cpu_ticks "$pid")" "$WRK_REQS")"
 }
 
 declare -A RPS CPU P50 P99
@@ -317,11 +296,7 @@ echo "  (the current binary's peak includes Argon2id's 64 MiB: one hash at start
 echo "log lines of enterprise GETs: public ${LINES[public]}, current ${LINES[auth]}"
 echo "session still valid after the rounds: GET with the cookie answered $AFTER_CODE"
 echo "on SIGTERM: public ${STOP[public]}; current ${STOP[auth]}"
-if ((${#ERRORS[@]})); then
-  echo "wrk reported errors:"; printf '  %s\n' "${ERRORS[@]}"
-else
-  echo "wrk errors: none (no non-2xx responses, no socket errors)"
-fi
+print_wrk_errors
 echo
 printf 'RESULT auth_cost cookie/public=%.3f token/public=%.3f cpu_per_req_cookie/public=%.3f cpu_per_req_token/public=%.3f public_peak_rss_mib=%s current_peak_rss_mib=%s\n' \
   "$(median "${RC[@]}")" "$(median "${RT[@]}")" "$(median "${CC[@]}")" "$(median "${CT[@]}")" \

@@ -174,8 +174,6 @@ check_same() {   # check_same NAME URL — 200, same body as jinzhi's; prints it
 check_same jinzhi "$JZ_BASE$PATH_Q"        # jinzhi is stable across requests
 check_same nginx "$NG_BASE$PATH_Q"
 check_same nginx-log "$NG_LOG_BASE$PATH_Q"
-hdr_bytes() { tr -d '\r' <"$1" | awk 'NF' | wc -c; }
-ctype() { tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "content-type" { print $2 }'; }
 [[ "$(ctype "$BENCH_TMP/jinzhi.headers")" == "$(ctype "$BENCH_TMP/nginx.headers")" ]] ||
   log "WARNING: Content-Type differs: jinzhi '$(ctype "$BENCH_TMP/jinzhi.headers")' vs nginx '$(ctype "$BENCH_TMP/nginx.headers")'"
 
@@ -184,20 +182,7 @@ ctype() { tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "content-type" { print $
 # run_wrk NAME URL SECONDS — runs wrk, sets WRK_RPS; records wrk's error lines.
 # (Not called in $(...): it sets globals.)
 run_wrk() {
-  local name="$1" url="$2" secs="$3" out rps bad
-  out="$BENCH_TMP/wrk-$name-$RUN_ID.txt"
-  timeout --foreground $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
-    "${WRK_AUTH[@]+"${WRK_AUTH[@]}"}" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed against $name"; }
-  bad="$(grep -E 'Non-2xx or 3xx responses|Socket errors' "$out" || true)"
-  if [[ -n "$bad" ]]; then
-    log "WARNING: $name run $RUN_ID: $(tr '\n' ';' <<<"$bad")"
-    ERRORS+=("$name run $RUN_ID: $(tr '\n' ';' <<<"$bad")")
-  fi
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
-  [[ -n "$rps" ]] || { cat "$out" >&2; die "could not parse Requests/sec from wrk ($name)"; }
-  P50["$name,$RUN_ID"]="$(awk '$1 == "50%" { print $2 }' "$out")"
-  P99["$name,$RUN_ID"]="$(awk '$1 == "99%" { print $2 }' "$out")"
-  WRK_RPS="$rps"
+  wrk_run "$1" "$3" "$2" "${WRK_AUTH[@]+"${WRK_AUTH[@]}"}"
 }
 
 declare -A URL=([nginx]="$NG_BASE$PATH_Q" [nginx-log]="$NG_LOG_BASE$PATH_Q" [jinzhi]="$JZ_BASE$PATH_Q")
@@ -287,16 +272,10 @@ done
 echo
 echo "peak RSS after load (VmHWM):"
 echo "  jinzhi serve (pid $JZ_PID): $(mib "$JZ_HWM") MiB peak; RSS $(mib "$JZ_RSS_BEFORE") MiB before the rounds, $(mib "$JZ_RSS") MiB after"
-line="  nginx master $(mib "$NG_MASTER_HWM") MiB; workers:"
-for i in "${!NG_WORKERS[@]}"; do line+=" $(mib "${NG_WORKER_HWM[$i]}")"; done
-echo "$line MiB"
+print_nginx_rss "$NG_MASTER_HWM" "${NG_WORKER_HWM[@]}"
 echo "log lines written: jinzhi $JZ_LOG_LINES, nginx-log $NG_LOG_LINES"
 echo "jinzhi on SIGTERM: $JZ_STOP"
-if ((${#ERRORS[@]})); then
-  echo "wrk reported errors:"; printf '  %s\n' "${ERRORS[@]}"
-else
-  echo "wrk errors: none (no non-2xx responses, no socket errors)"
-fi
+print_wrk_errors
 echo
 printf 'RESULT get_enterprise jinzhi/nginx=%.3f jinzhi/nginx-log=%.3f jinzhi_peak_rss_mib=%s\n' \
   "$(median "${R1[@]}")" "$(median "${R2[@]}")" "$(mib "$JZ_HWM")"

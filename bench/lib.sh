@@ -234,6 +234,65 @@ mib() {
   awk -v k="$1" 'BEGIN { printf "%.1f\n", k / 1024 }'
 }
 
+# ---------------------------------------------------------------- wrk
+
+# The caller declares: declare -A P50 P99; ERRORS=(); and sets RUN_ID, WRK_THREADS, CONNECTIONS.
+CLK_TCK="$(getconf CLK_TCK)"
+
+# wrk_run NAME SECS URL [wrk options...] — runs wrk (bounded) into
+# $BENCH_TMP/wrk-NAME-RUN_ID.txt and reads it: sets WRK_OUT, WRK_RPS, WRK_REQS,
+# P50[NAME,RUN_ID] and P99[NAME,RUN_ID], and records wrk's error lines in ERRORS.
+# (Not called in $(...): it sets globals.)
+wrk_run() {
+  local name="$1" secs="$2" url="$3" bad
+  shift 3
+  WRK_OUT="$BENCH_TMP/wrk-$name-$RUN_ID.txt"
+  timeout --foreground $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
+    "$@" "$url" >"$WRK_OUT" 2>&1 || { cat "$WRK_OUT" >&2; die "wrk failed against $name"; }
+  bad="$(grep -E 'Non-2xx or 3xx responses|Socket errors' "$WRK_OUT" || true)"
+  if [[ -n "$bad" ]]; then
+    log "WARNING: $name run $RUN_ID: $(tr '\n' ';' <<<"$bad")"
+    ERRORS+=("$name run $RUN_ID: $(tr '\n' ';' <<<"$bad")")
+  fi
+  WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WRK_OUT")"
+  [[ -n "$WRK_RPS" ]] || { cat "$WRK_OUT" >&2; die "could not parse Requests/sec from wrk ($name)"; }
+  WRK_REQS="$(awk '/ requests in / { print $1 }' "$WRK_OUT")"
+  P50["$name,$RUN_ID"]="$(awk '$1 == "50%" { print $2 }' "$WRK_OUT")"
+  P99["$name,$RUN_ID"]="$(awk '$1 == "99%" { print $2 }' "$WRK_OUT")"
+}
+
+# cpu_us_per_request T0 T1 REQUESTS — server CPU (clock ticks T0..T1) per request, in µs.
+cpu_us_per_request() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$CLK_TCK" \
+    'BEGIN { if (n + 0 == 0) print "nan"; else printf "%.2f\n", (b - a) / hz * 1e6 / n }'
+}
+
+# cpu_ticks PID — user + system clock ticks of a process so far (0 when it is gone).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Saved response header blocks (curl -D FILE): hdr_bytes FILE — their size; hdr_names FILE —
+# the header names; ctype FILE — the Content-Type.
+hdr_bytes() { tr -d '\r' <"$1" | awk 'NF' | wc -c; }
+hdr_names() { tr -d '\r' <"$1" | awk -F': ' 'NR > 1 && NF { printf "%s%s", sep, $1; sep = " " }'; }
+ctype() { tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "content-type" { print $2 }'; }
+
+# print_wrk_errors — the closing line about wrk's errors (ERRORS).
+print_wrk_errors() {
+  if ((${#ERRORS[@]})); then
+    echo "wrk reported errors:"; printf '  %s\n' "${ERRORS[@]}"
+  else
+    echo "wrk errors: none (no non-2xx responses, no socket errors)"
+  fi
+}
+
+# print_nginx_rss MASTER_KB WORKER_KB... — nginx's peak RSS line.
+print_nginx_rss() {
+  local line="  nginx master $(mib "$1") MiB; workers:" w
+  shift
+  for w in "$@"; do line+=" $(mib "$w")"; done
+  echo "$line MiB"
+}
+
 # machine_summary — one block describing the machine, for the output header.
 machine_summary() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')," \

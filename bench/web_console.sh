@@ -250,8 +250,6 @@ check() {
     die "$name: body of $url differs from ${want#"$BENCH_TMP/"} ($(stat -c %s "$BENCH_TMP/$name.body") bytes)"
 }
 hdr() { tr -d '\r' <"$1" | awk -F': ' -v h="$2" 'tolower($1) == tolower(h) { print $2; exit }'; }
-hdr_bytes() { tr -d '\r' <"$1" | awk 'NF' | wc -c; }
-hdr_names() { tr -d '\r' <"$1" | awk -F': ' 'NR > 1 && NF { printf "%s%s", sep, $1; sep = " " }'; }
 
 check a-jinzhi "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
 check a-jinzhi-cookie "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR" -H "$COOKIE_HDR"
@@ -279,8 +277,6 @@ log "checked: 200 and byte-identical bodies from jinzhi and nginx for (a) and (b
 
 # ---------------------------------------------------------------- measure
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-CLK_TCK="$(getconf CLK_TCK)"
 # server_ticks KIND — CPU ticks of jinzhi, or of nginx (master + workers).
 server_ticks() {
   if [[ "$1" == jinzhi ]]; then cpu_ticks "$JZ_PID"; return; fi
@@ -301,30 +297,15 @@ ORDER_B=(b-nginx b-nginx-log b-jinzhi)
 # run_wrk NAME SECONDS — sets WRK_RPS, WRK_CPU_US (server CPU µs per request) and WRK_MBS
 # (transfer MB/s as wrk reports it); records wrk's error lines. (Not called in $(...).)
 run_wrk() {
-  local name="$1" secs="$2" out rps bad kind t0 t1 reqs hdrs=()
-  out="$BENCH_TMP/wrk-$name-$RUN_ID.txt"
+  local name="$1" secs="$2" kind t0 hdrs=()
   [[ "$name" == a-* ]] && hdrs+=(-H "$GZ_HDR")
   [[ "$name" == *-cookie ]] && hdrs+=(-H "$COOKIE_HDR")
   kind=nginx; [[ "$name" == *jinzhi* ]] && kind=jinzhi
   t0="$(server_ticks "$kind")"
-  timeout --foreground $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
-    "${hdrs[@]+"${hdrs[@]}"}" "${URL[$name]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed against $name"; }
-  t1="$(server_ticks "$kind")"
-  bad="$(grep -E 'Non-2xx or 3xx responses|Socket errors' "$out" || true)"
-  if [[ -n "$bad" ]]; then
-    log "WARNING: $name run $RUN_ID: $(tr '\n' ';' <<<"$bad")"
-    ERRORS+=("$name run $RUN_ID: $(tr '\n' ';' <<<"$bad")")
-  fi
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
-  [[ -n "$rps" ]] || { cat "$out" >&2; die "could not parse Requests/sec from wrk ($name)"; }
-  reqs="$(awk '/ requests in / { print $1 }' "$out")"
-  WRK_CPU_US="$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$CLK_TCK" \
-    'BEGIN { if (n + 0 == 0) print "nan"; else printf "%.2f\n", (b - a) / hz * 1e6 / n }')"
+  wrk_run "$name" "$secs" "${URL[$name]}" "${hdrs[@]+"${hdrs[@]}"}"
+  WRK_CPU_US="$(cpu_us_per_request "$t0" "$(server_ticks "$kind")" "$WRK_REQS")"
   WRK_MBS="$(awk '/^Transfer\/sec:/ { v = $2; u = substr(v, length(v) - 1); v += 0;
-    if (u == "GB") v *= 1024; else if (u == "KB") v /= 1024; printf "%.0f\n", v }' "$out")"
-  P50["$name,$RUN_ID"]="$(awk '$1 == "50%" { print $2 }' "$out")"
-  P99["$name,$RUN_ID"]="$(awk '$1 == "99%" { print $2 }' "$out")"
-  WRK_RPS="$rps"
+    if (u == "GB") v *= 1024; else if (u == "KB") v /= 1024; printf "%.0f\n", v }' "$WRK_OUT")"
 }
 
 log "warm-up: 2 s each"
@@ -440,17 +421,11 @@ done
 echo
 echo "peak RSS after load (VmHWM):"
 echo "  jinzhi serve (pid $JZ_PID): $(mib "$JZ_HWM") MiB peak; RSS $(mib "$JZ_RSS_BEFORE") MiB before the rounds, $(mib "$JZ_RSS") MiB after"
-line="  nginx master $(mib "$NG_MASTER_HWM") MiB; workers:"
-for i in "${!NG_WORKERS[@]}"; do line+=" $(mib "${NG_WORKER_HWM[$i]}")"; done
-echo "$line MiB"
+print_nginx_rss "$NG_MASTER_HWM" "${NG_WORKER_HWM[@]}"
 echo "log lines written: jinzhi $JZ_LOG_LINES GETs, nginx-log $NG_LOG_LINES"
 echo "session after the rounds: GET /api/v1/auth/me with the cookie answered $COOKIE_AFTER"
 echo "jinzhi on SIGTERM: $JZ_STOP"
-if ((${#ERRORS[@]})); then
-  echo "wrk reported errors:"; printf '  %s\n' "${ERRORS[@]}"
-else
-  echo "wrk errors: none (no non-2xx responses, no socket errors)"
-fi
+print_wrk_errors
 echo
 printf 'RESULT web_console asset_gzip_jinzhi/nginx=%.3f asset_gzip_jinzhi/nginx-log=%.3f asset_gzip_cookie/nginx-log=%.3f cookie/no_cookie=%.3f index_jinzhi/nginx=%.3f index_jinzhi/nginx-log=%.3f\n' \
   "$(median "${A1[@]}")" "$(median "${A2[@]}")" "$(median "${A3[@]}")" "$(median "${A4[@]}")" "$(median "${B1[@]}")" "$(median "${B2[@]}")"
