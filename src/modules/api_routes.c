@@ -8,6 +8,7 @@
 
 #include "modules/accounts/api.h"
 #include "modules/accounts/service.h"
+#include "modules/equipment/api.h"
 #include "modules/registry/api.h"
 #include "modules/registry/model.h"
 #include "modules/registry/service.h"
@@ -33,6 +34,21 @@ struct actor api_actor(struct http_request *req)
 int api_allowed(struct http_request *req, const char *module, const char *action)
 {
 	return req->principal && acc_allowed(req->principal, module, action);
+}
+
+int api_if_match(struct http_request *req, struct http_response *res, int64_t *version)
+{
+	*version = 0;
+	const char *im = http_header(req, "If-Match");
+	if (im == NULL)
+		return 0;
+	size_t n = strlen(im);
+	int quoted = n >= 2 && im[0] == '"' && im[n - 1] == '"';
+	if (field_int_parse(im + quoted, n - 2 * (size_t)quoted, 1, INT32_MAX, version) != 0)
+		return http_error(res, API_BAD_REQUEST, "invalid", "If-Match",
+		                  "If-Match must be an ETag this API returned"),
+		       -1;
+	return 0;
 }
 
 int api_authenticate(struct http_request *req, struct http_response *res)
@@ -144,7 +160,8 @@ static const struct route PLATFORM_ROUTES[] = {
 static const struct route_table PLATFORM_ROUTE_TABLE = {"platform", PLATFORM_ROUTES};
 
 const struct route_table *const HTTP_ROUTE_TABLES[] = {
-    &PLATFORM_ROUTE_TABLE, &REGIONS_ROUTE_TABLE, &REGISTRY_ROUTE_TABLE, &ACCOUNTS_ROUTE_TABLE, NULL,
+    &PLATFORM_ROUTE_TABLE, &REGIONS_ROUTE_TABLE, &REGISTRY_ROUTE_TABLE, &ACCOUNTS_ROUTE_TABLE,
+    &EQ_UNIT_ROUTE_TABLE, NULL,
 };
 
 /* Component schemas of the accounts and audit routes. */
@@ -222,6 +239,7 @@ static const char ACCOUNTS_SCHEMAS[] =
 void schemas_write(struct buf *out)
 {
 	buf_puts(out, ACCOUNTS_SCHEMAS);
+	eq_schemas_write(out);
 	buf_puts(out, "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{"
 	              "\"error\":{\"type\":\"object\",\"required\":[\"code\",\"message\"],"
 	              "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"

@@ -4,12 +4,14 @@
  */
 #include "platform/migrate.h"
 #include "modules/accounts/service.h"
+#include "modules/equipment/seed.h"
 #include "modules/regions/service.h"
 
 const struct migrate_module MIGRATE_MODULES[] = {
     {"platform", "src/platform/migrations", NULL},
     {"regions", "src/modules/regions/migrations", regions_seed},
     {"registry", "src/modules/registry/migrations", NULL},
+    {"equipment", "src/modules/equipment/migrations", eq_seed},
     {"accounts", "src/modules/accounts/migrations", acc_seed},
     {NULL, NULL, NULL},
 };

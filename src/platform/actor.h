@@ -33,4 +33,36 @@ static inline int actor_region_in_scope(const struct actor *a, int code)
 	return 0;
 }
 
+/* The subtree of a GB/T 2260 region code as an inclusive range. A province (PP0000) spans
+ * PP0000..PP9999, a prefecture (PPCC00) PPCC00..PPCC99, a county only itself. */
+static inline void region_subtree(int region, int *lo, int *hi)
+{
+	*lo = region;
+	*hi = region % 10000 == 0 ? region + 9999 : region % 100 == 0 ? region + 99 : region;
+}
+
+/* The actor's region ranges narrowed to the subtree of region (0: everywhere), into lo[] and
+ * hi[] (ACTOR_MAX_RANGES each). Returns how many (0: the two do not overlap). */
+static inline int actor_scope_ranges(const struct actor *a, int region, int *lo, int *hi)
+{
+	int flo = 0, fhi = 999999, n = 0;
+	if (region)
+		region_subtree(region, &flo, &fhi);
+	if (a->all_regions) {
+		lo[0] = flo;
+		hi[0] = fhi;
+		return 1;
+	}
+	for (int i = 0; i < a->nranges && i < ACTOR_MAX_RANGES; i++) {
+		int l = flo > a->lo[i] ? flo : a->lo[i];
+		int h = fhi < a->hi[i] ? fhi : a->hi[i];
+		if (l <= h) {
+			lo[n] = l;
+			hi[n] = h;
+			n++;
+		}
+	}
+	return n;
+}
+
 #endif

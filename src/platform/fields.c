@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "dates.h"
 #include "textenc.h"
 
 int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)
@@ -76,26 +77,13 @@ void record_set(struct record *r, struct arena *a, int i, const char *s, size_t 
 	r->present |= (uint64_t)1 << i;
 }
 
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* 0 if s[0..n) is a real date YYYY-MM-DD between 1900 and 2199. */
+/* 0 if s[0..n) is a real date YYYY-MM-DD between DATE_MIN_YEAR and DATE_MAX_YEAR: the one
+ * date parser of the project decides, so a field and the code that computes with it never
+ * disagree about what a date is. */
 static int date_check(const char *s, size_t n)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (n != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
-		return -1;
-	int md = mdays[m - 1] + (m == 2 && is_leap(y));
-	return d <= md ? 0 : -1;
+	int32_t day;
+	return date_parse(s, n, &day);
 }
 
 static int bool_parse(const char *s, size_t n)
@@ -559,4 +547,26 @@ void record_unpack(struct record *r, const struct record_type *t, const char *pa
 			p += strlen(p) + 1;
 		}
 	}
+}
+
+int record_apply_patch(struct record *r, const struct record *patch)
+{
+	int changed = 0;
+	for (size_t i = 0; i < r->type->nfields; i++) {
+		if (!record_has(patch, (int)i))
+			continue;
+		const char *o = r->v[i], *n = patch->v[i];
+		if ((o == NULL) != (n == NULL) || (o && strcmp(o, n) != 0))
+			changed = 1;
+		r->v[i] = n;
+		r->warnings[i] = patch->warnings[i];
+	}
+	return changed;
+}
+
+char *record_to_json(const struct record *r)
+{
+	struct buf b = {0};
+	record_write_json(r, &b);
+	return buf_steal(&b, NULL);
 }

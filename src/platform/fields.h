@@ -132,6 +132,13 @@ int record_check(const struct record *r, int is_update, struct field_error *err)
 void record_pack(const struct record *r, struct buf *out);
 void record_unpack(struct record *r, const struct record_type *t, const char *packed);
 
+/* Applies the fields given in patch (values, nulls and their warnings) to r, which must be of
+ * the same type. Returns 1 if any value differs from what r held, else 0. */
+int record_apply_patch(struct record *r, const struct record *patch);
+
+/* r as a JSON object in a string the caller frees (what the audit log keeps). */
+char *record_to_json(const struct record *r);
+
 /* Appends a JSON object with every field of r (absent fields as null). */
 void record_write_json(const struct record *r, struct buf *out);
 /* The same, plus "warnings":[{"field","message"}] for values accepted with a warning (what an

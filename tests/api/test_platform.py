@@ -312,6 +312,23 @@ class PlatformTest(jzapi.ServerTestCase):
             with self.subTest(endpoint=ep):
                 self.assertIn(ep, documented)
 
+    def some_unit(self):
+        """The device code of a unit: the demo's first, or one registered here."""
+        items = self.srv.get("/api/v1/equipment/units", query={"limit": "1"}).json["items"]
+        if items:
+            return items[0]["device_code"]
+        r = self.srv.post("/api/v1/equipment/units", json_body={
+            "device_code": "110012345202099999", "category": "1100", "name": "锅炉",
+            "use_unit": self.some_code, "region_code": 540102, "commissioned_on": "2024-01-01"})
+        self.assertEqual(r.status, 201, describe(r))
+        # With history, so that the DELETE of the sweep is refused and the unit stays.
+        code = r.json["device_code"]
+        r = self.srv.post("/api/v1/equipment/units/%s/inspections" % code, json_body={
+            "kind": "periodic", "institution": "i", "inspector": "p",
+            "inspected_on": "2025-01-02", "conclusion": "pass"})
+        self.assertEqual(r.status, 201, describe(r))
+        return code
+
     def substitute(self, path):
         """A real value for each {param}: a credit code where the path is about enterprises
         or codes, a region code for regions."""
@@ -325,6 +342,14 @@ class PlatformTest(jzapi.ServerTestCase):
                 return jzapi.ADMIN_LOGIN
             if name == "name" and "/roles/" in path:
                 return "leader"
+            if name == "device_code":
+                return self.some_unit()
+            m2 = re.match(r"/api/v1/equipment/(operators|accidents|campaigns|cylinders)/", path)
+            if m2 and name == "id":
+                items = self.srv.get("/api/v1/equipment/" + m2.group(1),
+                                     query={"limit": "1"}).json.get("items") or []
+                if items:
+                    return str(items[0]["id"])
             return "1"
         return re.sub(r"\{([^}]*)\}", value, path)
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "modules/regions/service.h"
+#include "platform/actor.h"
 #include "platform/db.h"
 #include "platform/migrate.h"
 #include "platform/textenc.h"
@@ -114,7 +115,7 @@ static void test_parents(void **state)
 			assert_int_equal(r->parent, r->code / 10000 * 10000);
 		/* Every code lies in its parent's subtree range. */
 		int lo, hi;
-		regions_subtree_range(r->parent, &lo, &hi);
+		region_subtree(r->parent, &lo, &hi);
 		assert_true(r->code >= lo && r->code <= hi);
 	}
 }
@@ -158,7 +159,7 @@ static void test_subtree_range_province(void **state)
 {
 	(void)state;
 	int lo, hi;
-	regions_subtree_range(540000, &lo, &hi);
+	region_subtree(540000, &lo, &hi);
 	assert_int_equal(lo, 540000);
 	assert_int_equal(hi, 549999);
 	size_t n;
@@ -171,16 +172,16 @@ static void test_subtree_range_prefecture(void **state)
 {
 	(void)state;
 	int lo, hi;
-	regions_subtree_range(540100, &lo, &hi);
+	region_subtree(540100, &lo, &hi);
 	assert_int_equal(lo, 540100);
 	assert_int_equal(hi, 540199);
-	regions_subtree_range(542500, &lo, &hi);
+	region_subtree(542500, &lo, &hi);
 	assert_int_equal(lo, 542500);
 	assert_int_equal(hi, 542599);
 	/* The range holds exactly the prefecture and its counties. */
 	size_t n;
 	const struct region *all = regions_all(&n);
-	regions_subtree_range(540200, &lo, &hi);
+	region_subtree(540200, &lo, &hi);
 	for (size_t i = 0; i < n; i++) {
 		int in = all[i].code >= lo && all[i].code <= hi;
 		int mine = all[i].code == 540200 || all[i].parent == 540200;
@@ -192,10 +193,10 @@ static void test_subtree_range_county(void **state)
 {
 	(void)state;
 	int lo, hi;
-	regions_subtree_range(540102, &lo, &hi);
+	region_subtree(540102, &lo, &hi);
 	assert_int_equal(lo, 540102);
 	assert_int_equal(hi, 540102);
-	regions_subtree_range(542527, &lo, &hi);
+	region_subtree(542527, &lo, &hi);
 	assert_int_equal(lo, 542527);
 	assert_int_equal(hi, 542527);
 }

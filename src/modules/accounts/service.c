@@ -322,7 +322,7 @@ static int principal_load(struct db *db, int64_t id, struct principal *p)
 		if (strcmp(sc, "all") == 0) {
 			p->all_regions = 1;
 		} else if (strcmp(sc, "unit_and_below") == 0) {
-			regions_subtree_range(p->org_region, &lo, &hi);
+			region_subtree(p->org_region, &lo, &hi);
 			add_range(p, lo, hi);
 		} else if (strcmp(sc, "unit") == 0) {
 			add_range(p, p->org_region, p->org_region);
@@ -334,7 +334,7 @@ static int principal_load(struct db *db, int64_t id, struct principal *p)
 			                   "ON u.id = ru.org_unit_id WHERE ru.role_id = ?");
 			db_bind_int64(st, 1, role_ids[r]);
 			while (db_step(st) == DB_ROW) {
-				regions_subtree_range((int)db_col_int64(st, 0), &lo, &hi);
+				region_subtree((int)db_col_int64(st, 0), &lo, &hi);
 				add_range(p, lo, hi);
 			}
 			db_reset(st);

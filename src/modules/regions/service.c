@@ -26,17 +26,6 @@ struct region_set {
 static struct region_set *current;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void regions_subtree_range(int code, int *lo, int *hi)
-{
-	*lo = code;
-	if (code % 10000 == 0)
-		*hi = code + 9999;
-	else if (code % 100 == 0)
-		*hi = code + 99;
-	else
-		*hi = code;
-}
-
 static enum region_level level_of(int code)
 {
 	if (code % 10000 == 0)

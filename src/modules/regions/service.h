@@ -40,13 +40,6 @@ const struct region *regions_find(int code);
 /* All regions, sorted by code; *n receives the count. */
 const struct region *regions_all(size_t *n);
 
-/*
- * The inclusive range of codes in the subtree of code: 540000 -> [540000, 549999],
- * 540100 -> [540100, 540199], 540102 -> [540102, 540102]. GB/T 2260 codes make every subtree
- * a range, which is what lets data scope be an index range scan.
- */
-void regions_subtree_range(int code, int *lo, int *hi);
-
 /* Frees the in-memory tree (at shutdown). */
 void regions_free(void);
 

@@ -262,17 +262,9 @@ static int enterprises_create(struct http_request *req, struct http_response *re
 
 static int enterprises_update(struct http_request *req, struct http_response *res)
 {
-	int64_t if_version = 0;
-	const char *im = http_header(req, "If-Match");
-	if (im) {
-		/* "<version>", quoted as the ETag was sent, or bare. */
-		size_t n = strlen(im);
-		int quoted = n >= 2 && im[0] == '"' && im[n - 1] == '"';
-		if (field_int_parse(im + quoted, n - 2 * (size_t)quoted, 1, INT32_MAX,
-		                    &if_version) != 0)
-			return http_error(res, API_BAD_REQUEST, "invalid", "If-Match",
-			                  "If-Match must be an ETag this API returned");
-	}
+	int64_t if_version;
+	if (api_if_match(req, res, &if_version) != 0)
+		return 0;
 	json_t *body = http_body_json(req, res);
 	if (body == NULL)
 		return 0;

@@ -249,13 +249,6 @@ int registry_rules_check(const struct actor *who, const struct record *r, struct
 	return 0;
 }
 
-static char *record_json(const struct record *r)
-{
-	struct buf b = {0};
-	record_write_json(r, &b);
-	return buf_steal(&b, NULL);
-}
-
 int registry_create(struct db *db, const struct actor *who, const struct record *in,
                     struct arena *a, struct record *out, struct field_error *err)
 {
@@ -286,7 +279,7 @@ int registry_create(struct db *db, const struct actor *who, const struct record 
 	char *after = NULL;
 	if (rc < 0 || db_id_next(db, &id) != 0 || store_insert(db, id, &r, who->name) != 0)
 		goto fail;
-	after = record_json(&r);
+	after = record_to_json(&r);
 	if (audit_append(db, who, "enterprise.create", "enterprise", r.v[ENT_CREDIT_CODE], NULL,
 	                 after, "ok") != 0 ||
 	    db_commit(db) != 0)
@@ -325,17 +318,7 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 		return REG_STALE;
 	}
 	struct record r = before;
-	int changed = 0;
-	for (int i = 0; i < ENT_NFIELDS; i++) {
-		if (!record_has(patch, i))
-			continue;
-		const char *o = before.v[i], *n = patch->v[i];
-		if ((o == NULL) != (n == NULL) || (o && strcmp(o, n) != 0))
-			changed = 1;
-		r.v[i] = n;
-		r.warnings[i] = patch->warnings[i];
-	}
-	if (!changed) {
+	if (!record_apply_patch(&r, patch)) {
 		db_rollback(db);
 		*out = before;
 		return REG_OK;
@@ -349,7 +332,7 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 	snprintf(ver, sizeof ver, "%lld", (long long)version + 1);
 	record_set(&r, a, ENT_UPDATED_AT, now, strlen(now));
 	record_set(&r, a, ENT_VERSION, ver, strlen(ver));
-	char *bj = record_json(&before), *aj = record_json(&r);
+	char *bj = record_to_json(&before), *aj = record_to_json(&r);
 	int ok = store_update(db, id, &r) == 0 &&
 	         audit_append(db, who, "enterprise.update", "enterprise", credit_code, bj, aj,
 	                      "ok") == 0 &&

@@ -122,32 +122,9 @@ static void build_sql(void)
 
 int store_scope_ranges(const struct actor *who, int region, struct store_scope *sc)
 {
-	int flo = 0, fhi = 999999;
-	if (region) {
-		flo = region;
-		fhi = region % 10000 == 0 ? region + 9999
-		      : region % 100 == 0 ? region + 99
-		                          : region;
-	}
-	sc->n = 0;
 	sc->own = who->own_records ? who->name : NULL;
 	sc->entity = who->entity_code;
-	if (who->all_regions) {
-		sc->lo[0] = flo;
-		sc->hi[0] = fhi;
-		sc->n = 1;
-		return 0;
-	}
-	/* The filter's subtree intersected with each range of the scope. */
-	for (int i = 0; i < who->nranges && i < ACTOR_MAX_RANGES; i++) {
-		int l = flo > who->lo[i] ? flo : who->lo[i];
-		int h = fhi < who->hi[i] ? fhi : who->hi[i];
-		if (l <= h) {
-			sc->lo[sc->n] = l;
-			sc->hi[sc->n] = h;
-			sc->n++;
-		}
-	}
+	sc->n = actor_scope_ranges(who, region, sc->lo, sc->hi);
 	return sc->n || sc->own ? 0 : -1;
 }
 

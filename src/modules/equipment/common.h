@@ -1,0 +1,64 @@
+/*
+ * What the equipment module's parts share: its result codes, the data scope of a query, and
+ * today's date. Every read and write goes through eq_scope, so a handler cannot reach a unit,
+ * operator or accident outside the actor's jurisdiction.
+ */
+#ifndef JZ_EQUIPMENT_COMMON_H
+#define JZ_EQUIPMENT_COMMON_H
+
+#include <stdint.h>
+
+#include "platform/actor.h"
+#include "platform/fields.h"
+#include "platform/mem.h"
+
+struct db;
+
+enum eq_result {
+	EQ_OK = 0,
+	EQ_NOT_FOUND = -1, /* no such record in the actor's scope */
+	EQ_INVALID = -2,   /* input breaks a rule; the field_error says which */
+	EQ_CONFLICT = -3,  /* a unique code is already taken */
+	EQ_STALE = -4,     /* If-Match version does not match */
+	EQ_ERROR = -5,     /* database failure */
+};
+
+#define EQ_PAGE_DEFAULT 50
+#define EQ_PAGE_MAX     1000
+
+/* The region ranges a query may touch: the actor's scope narrowed to a filter's subtree. */
+struct eq_scope {
+	int n;                    /* ranges; 0 means nothing is visible */
+	int lo[ACTOR_MAX_RANGES]; /* inclusive lower bounds */
+	int hi[ACTOR_MAX_RANGES]; /* inclusive upper bounds */
+	const char *entity;       /* an enterprise account: only records of this credit code */
+};
+
+/* The scope of who within the subtree of region (0: everything). Returns 0, or -1 when the
+ * two do not overlap (nothing can match). */
+int eq_scope_make(const struct actor *who, int region, struct eq_scope *sc);
+
+/* 1 if a record of region, belonging to the legal entity credit_code, is visible to who. */
+int eq_visible(const struct actor *who, int region, const char *credit_code);
+
+/* Appends " AND (<col> BETWEEN ? AND ? OR ...)" for the ranges of sc (and " AND <entity_col> =
+ * ?" for an entity) to sql; eq_scope_bind binds them from parameter *i on, advancing it. */
+void eq_scope_sql(struct buf *sql, const struct eq_scope *sc, const char *col,
+                  const char *entity_col);
+struct db_stmt;
+void eq_scope_bind(struct db_stmt *st, int *i, const struct eq_scope *sc);
+
+/* Looks up a use unit (a legal entity of the registry, any region: a unit may stand outside
+ * the county where its user is registered) by credit code. Returns EQ_OK with *region and
+ * *name (in a; either pointer may be NULL), EQ_NOT_FOUND, or EQ_ERROR. */
+int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *region,
+                const char **name);
+
+/* Today's date (day number, see platform/dates.h) in China Standard Time (UTC+8, no summer
+ * time): the date an officer in Lhasa sees on the wall. */
+int32_t eq_today(void);
+
+/* Now as ISO 8601 UTC, for created_at/updated_at. */
+void eq_now_iso(char out[32]);
+
+#endif
