@@ -6,7 +6,8 @@
 set -eu
 
 PACKAGES="build-essential clang libclang-rt-14-dev cmake pkg-config libmicrohttpd-dev
-libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev zlib1g-dev python3 sqlite3 curl
+libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev zlib1g-dev libqrencode-dev
+libpng-dev python3 sqlite3 curl zbar-tools
 chromium fonts-wqy-microhei fonts-tibetan-machine"
 
 missing=""

@@ -25,7 +25,11 @@ export default defineConfig({
     },
   },
   server: {
-    // `npm run dev` proxies the API to a jinzhi server started separately.
-    proxy: { '/api': process.env.JZ_API || 'http://127.0.0.1:8080' },
+    // `npm run dev` proxies the API (and the public equipment pages with their QR codes) to a
+    // jinzhi server started separately.
+    proxy: {
+      '/api': process.env.JZ_API || 'http://127.0.0.1:8080',
+      '/e/': process.env.JZ_API || 'http://127.0.0.1:8080',
+    },
   },
 })

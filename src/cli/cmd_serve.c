@@ -99,7 +99,7 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	struct http_config hc = {c.listen_host,  c.port,          c.threads, c.db_path,
-	                         c.log_requests, c.drain_seconds, site};
+	                         c.log_requests, c.drain_seconds, site,      c.public_base_url};
 	rc = http_serve(&hc);
 	static_site_free(site);
 	regions_free();

@@ -28,6 +28,9 @@ static const struct {
                       "secret key of the audit chain; empty: the database path + .audit-key"},
     [CK_WEB_ROOT] = {"web", "root", "JINZHI_WEB_ROOT",
                      "directory of the built web console; empty: serve the API only"},
+    [CK_PUBLIC_BASE_URL] = {"public", "base_url", "JINZHI_PUBLIC_BASE_URL",
+                            "absolute URL of this server for the public, the base of the "
+                            "links in QR codes: http(s)://host[:port][/path]"},
 };
 
 const char *config_key_name(enum config_key k)
@@ -56,6 +59,7 @@ void config_defaults(struct config *c)
 	config_set(c, CK_LOG_REQUESTS, "true", "default");
 	config_set(c, CK_AUDIT_KEY, "", "default");
 	config_set(c, CK_WEB_ROOT, "web/dist", "default");
+	config_set(c, CK_PUBLIC_BASE_URL, "http://localhost:8080", "default");
 }
 
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
@@ -72,6 +76,86 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 		return -1;
 	*out = (long)v;
 	return 0;
+}
+
+static int is_alnum(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static int is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/*
+ * Checks an absolute URL of the form http(s)://host[:port][/path]: a DNS name or IPv4
+ * address (labels of letters, digits and inner hyphens) or a bracketed IPv6 address, a port
+ * of 1-65535, a path of unreserved characters, slashes and %XX escapes; no user, query or
+ * fragment. Returns NULL, or why it is refused.
+ */
+static const char *base_url_problem(const char *v)
+{
+	size_t n = strlen(v);
+	if (n > CONFIG_BASE_URL_MAX)
+		return "longer than 200 bytes";
+	const char *p;
+	if (strncmp(v, "http://", 7) == 0)
+		p = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		p = v + 8;
+	else
+		return "must start with http:// or https://";
+	const char *host = p;
+	if (*p == '[') {
+		const char *close = strchr(p, ']');
+		char a6[64];
+		unsigned char addr[16];
+		if (close == NULL || (size_t)(close - p - 1) >= sizeof a6)
+			return "the IPv6 address is not closed by ]";
+		memcpy(a6, p + 1, (size_t)(close - p - 1));
+		a6[close - p - 1] = '\0';
+		if (inet_pton(AF_INET6, a6, addr) != 1)
+			return "the bracketed host is not an IPv6 address";
+		p = close + 1;
+	} else {
+		size_t label = 0;
+		for (; is_alnum(*p) || *p == '-' || *p == '.'; p++) {
+			if (*p == '.') {
+				if (label == 0 || p[-1] == '-')
+					return "a host name label is empty or ends in -";
+				label = 0;
+			} else {
+				if (label == 0 && *p == '-')
+					return "a host name label cannot start with -";
+				if (++label > 63)
+					return "a host name label is longer than 63 characters";
+			}
+		}
+		if (p == host || p[-1] == '.' || p[-1] == '-')
+			return "the host name is empty or ends in . or -";
+	}
+	if (*p == ':') {
+		const char *digits = ++p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		int64_t port;
+		if (field_int_parse(digits, (size_t)(p - digits), 1, 65535, &port) != 0)
+			return "the port must be 1-65535";
+	}
+	if (*p != '\0' && *p != '/')
+		return "the host may be followed only by :port and a /path (no user, query or "
+		       "fragment)";
+	for (; *p; p++) {
+		if (*p == '%') {
+			if (!is_hex(p[1]) || !is_hex(p[2]))
+				return "a % in the path must start a %XX escape";
+			p += 2;
+		} else if (!is_alnum(*p) && strchr("-._~/", *p) == NULL) {
+			return "the path may hold letters, digits, - . _ ~ / and %XX escapes only";
+		}
+	}
+	return NULL;
 }
 
 int config_set(struct config *c, enum config_key k, const char *value, const char *source)
@@ -136,6 +220,17 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 			return bad(k, source, value, "the path is too long");
 		snprintf(c->web_root, sizeof c->web_root, "%s", value);
 		break;
+	case CK_PUBLIC_BASE_URL: {
+		const char *why = base_url_problem(value);
+		if (why)
+			return bad(k, source, value, why);
+		/* Kept without a trailing slash, so that base + "/e/..." has one. */
+		size_t n = strlen(value);
+		while (n > 0 && value[n - 1] == '/')
+			n--;
+		snprintf(c->public_base_url, sizeof c->public_base_url, "%.*s", (int)n, value);
+		break;
+	}
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
 			c->log_requests = 1;
@@ -232,6 +327,9 @@ void config_print(const struct config *c, FILE *f)
 			break;
 		case CK_WEB_ROOT:
 			snprintf(val, sizeof val, "%s", c->web_root);
+			break;
+		case CK_PUBLIC_BASE_URL:
+			snprintf(val, sizeof val, "%s", c->public_base_url);
 			break;
 		default:
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");

@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CONFIG_MAX_THREADS 256
+#define CONFIG_MAX_THREADS  256
+#define CONFIG_BASE_URL_MAX 200 /* bytes of public.base_url: it goes into every QR code */
 
 /* Keys, as in the file "[section] key" and the environment JINZHI_SECTION_KEY. */
 enum config_key {
@@ -21,6 +22,7 @@ enum config_key {
 	CK_LOG_REQUESTS,
 	CK_AUDIT_KEY,
 	CK_WEB_ROOT,
+	CK_PUBLIC_BASE_URL,
 	CK_COUNT
 };
 
@@ -36,6 +38,9 @@ struct config {
 	char audit_key_file[4096];    /* the audit key; "" means DB path + ".audit-key" */
 	char web_root[4096];          /* directory of the built web console; "" for none */
 	const char *source[CK_COUNT]; /* where each key came from, for --print-config */
+	/* Absolute URL the public reaches this server at, without a trailing slash: the base of
+	 * the links in QR codes (never taken from a request's Host header). */
+	char public_base_url[CONFIG_BASE_URL_MAX + 1];
 };
 
 /* Fills c with the defaults. */

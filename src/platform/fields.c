@@ -4,6 +4,8 @@
  */
 #include "fields.h"
 
+#include "db.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -569,4 +571,19 @@ char *record_to_json(const struct record *r)
 	struct buf b = {0};
 	record_write_json(r, &b);
 	return buf_steal(&b, NULL);
+}
+
+void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st,
+                     int first, int n, struct arena *a)
+{
+	record_init(r, t);
+	for (int i = 0; i < n; i++) {
+		if (db_col_is_null(st, first + i)) {
+			r->present |= (uint64_t)1 << i;
+			continue;
+		}
+		size_t len;
+		const char *s = db_col_text(st, first + i, &len);
+		record_set(r, a, i, s, len);
+	}
 }

@@ -132,6 +132,12 @@ int record_check(const struct record *r, int is_update, struct field_error *err)
 void record_pack(const struct record *r, struct buf *out);
 void record_unpack(struct record *r, const struct record_type *t, const char *packed);
 
+struct db_stmt;
+/* Fills r as a record of type t from columns first .. first + n - 1 of the current row of st,
+ * in field order (SQL NULL: a null value); the values are copied into a. */
+void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st,
+                     int first, int n, struct arena *a);
+
 /* Applies the fields given in patch (values, nulls and their warnings) to r, which must be of
  * the same type. Returns 1 if any value differs from what r held, else 0. */
 int record_apply_patch(struct record *r, const struct record *patch);

@@ -41,7 +41,8 @@ struct http_ctx {
 	int reject;              /* an api_error + 1 decided before the body was read */
 	const char *reject_msg;  /* its message */
 	int route_rc;            /* router result: 0, or 404/405 */
-	int is_static;           /* a path outside /api/, answered from the console's files */
+	int is_static;           /* outside /api/ and /e/: answered from the console's files */
+	int is_anonymous;        /* a public page: credentials are never looked at */
 	int raw_nul;             /* the raw path held %00, which decoding cut short */
 	size_t body_seen;        /* body bytes received, kept or not */
 };
@@ -306,12 +307,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	if (res->set_cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
-	/* Responses that depend on who asks must not be cached by anyone in between. */
+	/* Responses that depend on who asks must not be cached by anyone in between; a public
+	 * page (the same for everyone) says for how long it may be. */
 	if (x->req.principal || res->set_cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+	else if (res->caching)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->caching);
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-	add_common_headers(r, x, CSP_API);
+	add_common_headers(r, x, res->csp ? res->csp : CSP_API);
 	x->status = res->status;
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)res->status, r);
 	MHD_destroy_response(r);
@@ -461,6 +465,22 @@ static int is_api_path(const char *path)
 	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
 }
 
+/*
+ * 1 if path is one of the public pages (/e/... for the equipment stickers, and their JSON
+ * under /api/v1/public/): routed like the API, but answered the same to everyone, so a
+ * public route there runs without authentication and a session cookie the browser sends
+ * along costs no database lookup (nor makes the answer private).
+ */
+static int is_anonymous_path(const char *path)
+{
+	return strncmp(path, "/e/", 3) == 0 || strncmp(path, "/api/v1/public/", 15) == 0;
+}
+
+const char *http_public_base_url(void)
+{
+	return server_cfg && server_cfg->public_base_url ? server_cfg->public_base_url : "";
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -482,7 +502,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		make_request_id(x, c);
 		client_address(x, c);
 		const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-		x->is_static = server_cfg->site && !is_api_path(x->req.path);
+		x->is_anonymous = is_anonymous_path(x->req.path);
+		x->is_static = server_cfg->site && !is_api_path(x->req.path) && !x->is_anonymous;
 		x->route_rc = x->is_static ? 404
 		                           : router_match(m, x->req.path, &x->req.route,
 		                                          x->req.params, &x->req.arena);
@@ -557,7 +578,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	} else if ((x->req.db = worker_db()) == NULL) {
 		http_error(&res, API_UNAVAILABLE, "database_unavailable", NULL,
 		           "the database cannot be opened");
-	} else if (api_authenticate(&x->req, &res) != 0) {
+	} else if (!(x->is_anonymous && (x->req.route->flags & ROUTE_PUBLIC)) &&
+	           api_authenticate(&x->req, &res) != 0) {
 		/* res holds the 401, 403 or 429 */
 	} else if (x->req.route->handler(&x->req, &res) != 0) {
 		http_error(&res, API_INTERNAL, "internal", NULL,

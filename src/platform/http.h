@@ -113,6 +113,8 @@ struct http_response {
 	const char *disposition;  /* Content-Disposition, or NULL */
 	const char *allow;        /* Allow (with a 405), or NULL */
 	const char *set_cookie;   /* Set-Cookie, or NULL */
+	const char *caching;      /* Cache-Control of an answer public to all, or NULL */
+	const char *csp;          /* Content-Security-Policy other than the API's, or NULL */
 	/* Streaming: called with an empty buffer until it returns 1 (more) or 0 (end); a
 	 * negative return aborts the response. stream_free releases ctx. */
 	int (*stream)(void *ctx, struct buf *out);
@@ -165,10 +167,17 @@ struct http_config {
 	/* The web console, served for every path outside /api/ (static.h), or NULL: those
 	 * paths are then 404 like unknown API paths. */
 	const struct static_site *site;
+	/* The absolute URL the public reaches the server at (public.base_url), no trailing
+	 * slash: links in QR codes are built on it, never on the Host header. */
+	const char *public_base_url;
 };
 
+/* public_base_url of the configuration being served ("" before http_serve). */
+const char *http_public_base_url(void);
+
 /*
- * Serves until SIGTERM or SIGINT (the API under /api/, the console's files elsewhere), then stops
+ * Serves until SIGTERM or SIGINT (the API under /api/ and the public pages under /e/, the
+ * console's files elsewhere), then stops
  * taking connections, waits for the requests in flight (at most drain_seconds) and closes every
  * database connection. Prints "listening on HOST:PORT" once ready. Returns 0 on a clean stop, -1 if
  * it could not start.

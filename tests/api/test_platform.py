@@ -262,7 +262,8 @@ class PlatformTest(jzapi.ServerTestCase):
         if pv:
             self.assertEqual(d["info"]["version"], pv)
         for path, item in d["paths"].items():
-            self.assertTrue(path.startswith("/api/v1/"), path)
+            # The API, and the public pages routed beside it (the equipment stickers' /e/).
+            self.assertTrue(path.startswith("/api/v1/") or path.startswith("/e/"), path)
             for method, op in item.items():
                 with self.subTest(path=path, method=method):
                     self.assertIn(method, HTTP_METHODS)

@@ -18,8 +18,9 @@
 #include "platform/config.h"
 
 static const char *const ENV_VARS[] = {
-    "JINZHI_LISTEN",     "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
-    "JINZHI_DEPLOYMENT", "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT"};
+    "JINZHI_LISTEN",         "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
+    "JINZHI_DEPLOYMENT",     "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT",
+    "JINZHI_PUBLIC_BASE_URL"};
 
 static int clear_env(void **state)
 {
@@ -71,6 +72,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.log_requests, 1);
 	assert_string_equal(c.config_file, "");
 	assert_string_equal(c.web_root, "web/dist");
+	assert_string_equal(c.public_base_url, "http://localhost:8080");
 	for (int k = 0; k < CK_COUNT; k++) {
 		assert_non_null(c.source[k]);
 		assert_string_equal(c.source[k], "default");
@@ -86,6 +88,79 @@ static void test_key_names(void **state)
 	assert_string_equal(config_key_name(CK_DB), "database.path");
 	assert_string_equal(config_key_name(CK_DEPLOYMENT), "database.deployment");
 	assert_string_equal(config_key_name(CK_LOG_REQUESTS), "log.requests");
+	assert_string_equal(config_key_name(CK_PUBLIC_BASE_URL), "public.base_url");
+}
+
+/* public.base_url: http(s)://host[:port][/path], kept without a trailing slash. */
+static void test_public_base_url(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *kept;
+	} GOOD[] = {
+	    {"http://localhost:8080", "http://localhost:8080"},
+	    {"https://tj.example.gov.cn/", "https://tj.example.gov.cn"},
+	    {"https://tj.example.gov.cn/jz//", "https://tj.example.gov.cn/jz"},
+	    {"http://10.0.0.5:1", "http://10.0.0.5:1"},
+	    {"https://[2001:db8::1]:8443/a-b/c_d.e~f", "https://[2001:db8::1]:8443/a-b/c_d.e~f"},
+	    {"https://x.org/%E8%AE%BE", "https://x.org/%E8%AE%BE"},
+	    {"http://a-1.b2.org", "http://a-1.b2.org"},
+	};
+	static const char *const BAD[] = {
+	    "",
+	    "x.org",
+	    "//x.org",
+	    "HTTP://x.org",
+	    "ftp://x.org",
+	    "http://",
+	    "https:///a",
+	    "http://user@x.org",
+	    "http://user:pw@x.org/",
+	    "http://x.org:",
+	    "http://x.org:0",
+	    "http://x.org:65536",
+	    "http://x.org:80a",
+	    "http://x.org?q",
+	    "http://x.org/?q=1",
+	    "http://x.org/#f",
+	    "http://x.org/a b",
+	    "http://x.org/a\"b",
+	    "http://x.org/<",
+	    "http://x.org/%",
+	    "http://x.org/%2",
+	    "http://x.org/%zz",
+	    "http://-x.org",
+	    "http://x-.org",
+	    "http://x..org",
+	    "http://.x.org",
+	    "http://x.org.",
+	    "http://x_y.org",
+	    "http://[::1",
+	    "http://[::1]x",
+	    "http://[nothost]",
+	    "http://[]",
+	    "http://x.org\\y",
+	    "http://x.org/\n",
+	};
+	struct config c;
+	config_defaults(&c);
+	for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++) {
+		ok(&c, CK_PUBLIC_BASE_URL, GOOD[i].in);
+		assert_string_equal(c.public_base_url, GOOD[i].kept);
+	}
+	for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++)
+		bad(&c, CK_PUBLIC_BASE_URL, BAD[i]);
+	/* A label of 63 characters is allowed, 64 not; 200 bytes in all, not 201. */
+	char v[256];
+	snprintf(v, sizeof v, "http://%063d.org", 0);
+	ok(&c, CK_PUBLIC_BASE_URL, v);
+	snprintf(v, sizeof v, "http://%064d.org", 0);
+	bad(&c, CK_PUBLIC_BASE_URL, v);
+	snprintf(v, sizeof v, "http://x.org/%0187d", 0);
+	assert_int_equal(strlen(v), 200);
+	ok(&c, CK_PUBLIC_BASE_URL, v);
+	snprintf(v, sizeof v, "http://x.org/%0188d", 0);
+	bad(&c, CK_PUBLIC_BASE_URL, v);
 }
 
 static void test_listen_ipv4(void **state)
@@ -301,7 +376,9 @@ static void test_file_values(void **state)
 	                      "[audit]\n"
 	                      "key_file = /srv/jinzhi/audit.key\n"
 	                      "[web]\n"
-	                      "root = /srv/jinzhi/web\n");
+	                      "root = /srv/jinzhi/web\n"
+	                      "[public]\n"
+	                      "base_url = https://tj.example.gov.cn/jz/\n");
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path), 0);
@@ -314,6 +391,7 @@ static void test_file_values(void **state)
 	assert_int_equal(c.log_requests, 0);
 	assert_string_equal(c.config_file, path);
 	assert_string_equal(c.web_root, "/srv/jinzhi/web");
+	assert_string_equal(c.public_base_url, "https://tj.example.gov.cn/jz");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "file");
 	unlink(path);
@@ -437,6 +515,7 @@ static void test_env_every_key(void **state)
 	setenv("JINZHI_LOG_REQUESTS", "0", 1);
 	setenv("JINZHI_AUDIT_KEY_FILE", "/tmp/x.key", 1);
 	setenv("JINZHI_WEB_ROOT", "", 1);
+	setenv("JINZHI_PUBLIC_BASE_URL", "http://127.0.0.1:8080", 1);
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_env(&c), 0);
@@ -448,6 +527,7 @@ static void test_env_every_key(void **state)
 	assert_int_equal(c.deployment, 540100);
 	assert_int_equal(c.log_requests, 0);
 	assert_string_equal(c.web_root, "");
+	assert_string_equal(c.public_base_url, "http://127.0.0.1:8080");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "env");
 }
@@ -503,6 +583,7 @@ int main(void)
 	    T(test_drain_range),
 	    T(test_db_path),
 	    T(test_web_root),
+	    T(test_public_base_url),
 	    T(test_deployment),
 	    T(test_log_requests),
 	    T(test_bad_key),

@@ -68,6 +68,8 @@ const pages = [
   page('login', ['index.html', 'src/views/Login.vue']),
   page('dashboard', ['index.html', 'src/views/Dashboard.vue', 'src/components/BarChart.vue']),
   page('enterprise list', ['index.html', 'src/views/enterprises/EnterpriseList.vue']),
+  page('equipment list', ['index.html', 'src/views/equipment/UnitList.vue']),
+  page('equipment rates', ['index.html', 'src/views/equipment/Rates.vue', 'src/views/equipment/RatesChart.vue']),
 ]
 let over = false
 console.log('\nFirst-page weight (JavaScript + CSS; budget ' + kb(BUDGET) + ' compressed):')

@@ -61,4 +61,9 @@ void eq_schemas_write(struct buf *out)
 	buf_puts(out, ",\"EquipmentUnitPatch\":");
 	record_type_write_schema(&UNIT_TYPE, out, SCHEMA_PATCH);
 	buf_putc(out, ',');
+	eq_operator_schemas_write(out);
+	eq_accident_schemas_write(out);
+	eq_campaign_schemas_write(out);
+	eq_cylinder_schemas_write(out);
+	eq_public_schemas_write(out);
 }

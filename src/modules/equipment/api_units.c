@@ -34,6 +34,41 @@ int eq_service_error(struct http_response *res, int rc, const struct field_error
 	}
 }
 
+int eq_id_param(struct http_request *req, struct http_response *res, const char *what,
+                int64_t *id)
+{
+	if (field_int_parse_cstr(req->params[0], 1, INT64_MAX, id) != 0)
+		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope",
+		                  what, req->params[0]),
+		       -1;
+	return 0;
+}
+
+int eq_record_body(struct http_request *req, struct http_response *res,
+                   const struct record_type *t, struct record *in, struct field_error *err)
+{
+	json_t *body = http_body_json(req, res);
+	if (body == NULL)
+		return 1;
+	record_init(in, t);
+	int rc = record_from_json(in, &req->arena, body, err) == 0 ? EQ_OK : EQ_INVALID;
+	json_decref(body);
+	return rc;
+}
+
+void eq_list_end(struct http_response *res, const char *next_cursor, const char *extra)
+{
+	buf_puts(&res->body, "],\"next_cursor\":");
+	if (next_cursor)
+		json_write_string(&res->body, next_cursor, strlen(next_cursor));
+	else
+		buf_puts(&res->body, "null");
+	if (extra)
+		buf_puts(&res->body, extra);
+	buf_putc(&res->body, '}');
+	http_json(res, 200);
+}
+
 void eq_write_unit(const struct eq_unit *u, struct buf *out)
 {
 	record_write_json(&u->r, out);
@@ -298,20 +333,15 @@ static int units_list(struct http_request *req, struct http_response *res)
 	const char *next;
 	if (eq_unit_list(req->db, &who, &f, &req->arena, 1, list_row_json, &lc, &next) != EQ_OK)
 		return -1;
-	buf_puts(&res->body, "],\"next_cursor\":");
-	if (next)
-		json_write_string(&res->body, next, strlen(next));
-	else
-		buf_puts(&res->body, "null");
+	char extra[40] = "";
 	const char *count = http_query(req, "count");
 	if (count && strcmp(count, "true") == 0) {
 		int64_t total;
 		if (eq_unit_count(req->db, &who, &f, &total) != EQ_OK)
 			return -1;
-		buf_printf(&res->body, ",\"total\":%lld", (long long)total);
+		snprintf(extra, sizeof extra, ",\"total\":%lld", (long long)total);
 	}
-	buf_putc(&res->body, '}');
-	http_json(res, 200);
+	eq_list_end(res, next, extra);
 	return 0;
 }
 
@@ -343,15 +373,12 @@ static int units_get(struct http_request *req, struct http_response *res)
 
 static int units_create(struct http_request *req, struct http_response *res)
 {
-	json_t *body = http_body_json(req, res);
-	if (body == NULL)
-		return 0;
 	struct record in;
 	struct eq_unit out;
 	struct field_error err;
-	record_init(&in, &UNIT_TYPE);
-	int rc = record_from_json(&in, &req->arena, body, &err) == 0 ? EQ_OK : EQ_INVALID;
-	json_decref(body);
+	int rc = eq_record_body(req, res, &UNIT_TYPE, &in, &err);
+	if (rc == 1)
+		return 0;
 	if (rc == EQ_OK && record_check(&in, 0, &err) != 0)
 		rc = EQ_INVALID;
 	struct actor who = api_actor(req);
@@ -368,15 +395,12 @@ static int units_update(struct http_request *req, struct http_response *res)
 	int64_t if_version;
 	if (api_if_match(req, res, &if_version) != 0)
 		return 0;
-	json_t *body = http_body_json(req, res);
-	if (body == NULL)
-		return 0;
 	struct record patch;
 	struct eq_unit out;
 	struct field_error err;
-	record_init(&patch, &UNIT_TYPE);
-	int rc = record_from_json(&patch, &req->arena, body, &err) == 0 ? EQ_OK : EQ_INVALID;
-	json_decref(body);
+	int rc = eq_record_body(req, res, &UNIT_TYPE, &patch, &err);
+	if (rc == 1)
+		return 0;
 	if (rc == EQ_OK && record_check(&patch, 1, &err) != 0)
 		rc = EQ_INVALID;
 	struct actor who = api_actor(req);

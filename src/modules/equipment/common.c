@@ -81,3 +81,12 @@ int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *re
 		*name = r.v[ENT_NAME];
 	return EQ_OK;
 }
+
+void eq_category_prefix(const char *code, char out[5])
+{
+	size_t n = strnlen(code, 4);
+	memcpy(out, code, n);
+	while (n > 1 && out[n - 1] == '0')
+		n--;
+	out[n] = '\0';
+}

@@ -54,6 +54,11 @@ void eq_scope_bind(struct db_stmt *st, int *i, const struct eq_scope *sc);
 int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *region,
                 const char **name);
 
+/* The code prefix that selects a catalogue code's subtree: trailing zeros mark the levels below
+ * (3000 -> "3" every elevator, 3100 -> "31", 4D00 -> "4D", 3110 -> "311"); a prefix given
+ * already ("31") stays as it is. out holds at least 5 bytes. */
+void eq_category_prefix(const char *code, char out[5]);
+
 /* Today's date (day number, see platform/dates.h) in China Standard Time (UTC+8, no summer
  * time): the date an officer in Lhasa sees on the wall. */
 int32_t eq_today(void);

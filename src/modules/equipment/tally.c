@@ -75,7 +75,8 @@ static int add_plain(struct db *db, const struct term *t)
 	    db, "INSERT INTO eq_tally (kind, region_code, category, n) VALUES (?, ?, ?, ?) "
 	        "ON CONFLICT (kind, region_code, category) DO UPDATE SET n = n + excluded.n");
 	struct db_stmt *del = db_prepare(
-	    db, "DELETE FROM eq_tally WHERE kind = ? AND region_code = ? AND category = ? AND n = 0");
+	    db,
+	    "DELETE FROM eq_tally WHERE kind = ? AND region_code = ? AND category = ? AND n = 0");
 	if (st == NULL || del == NULL)
 		return DB_ERROR;
 	db_bind_cstr_static(st, 1, t->kind);
@@ -167,35 +168,60 @@ int eq_tally_rebuild(struct db *db)
 {
 	/* Dates as YYYYMMDD and YYYYMM integers, categories cut to their top level, exactly as
 	 * eq_tally_apply keys them. */
-#define TOP "substr(category, 1, 1) || '000'"
+#define TOP    "substr(category, 1, 1) || '000'"
 #define DAY(c) "CAST(replace(" c ", '-', '') AS INTEGER)"
-#define ROWS_OF(kind, date, from)                                                                 \
+#define ROWS_OF(kind, date, from)                                                                  \
 	"SELECT '" kind "', " DAY(date) ", region_code, " TOP ", count(*) FROM " from              \
-	" GROUP BY 2, 3, 4"
-	static const char *const SQL[] = {
-	    "DELETE FROM eq_tally",
-	    "DELETE FROM eq_tally_day",
-	    "DELETE FROM eq_tally_month",
-	    ("INSERT INTO eq_tally (kind, region_code, category, n) "
-	    "SELECT 'in_use', region_code, " TOP ", count(*) FROM eq_unit WHERE status = 'in_use' "
-	    "GROUP BY 2, 3 UNION ALL "
-	    "SELECT 'registered', region_code, " TOP ", count(*) FROM eq_unit WHERE status = "
-	    "'in_use' AND reg_code IS NOT NULL GROUP BY 2, 3 UNION ALL "
-	    "SELECT 'subject', region_code, " TOP ", count(*) FROM eq_unit WHERE status = 'in_use' "
-	    "AND next_due IS NOT NULL GROUP BY 2, 3 UNION ALL "
-	    "SELECT 'on_duty', region_code, " TOP ", count(*) FROM eq_operator WHERE on_duty = 1 "
-	    "GROUP BY 2, 3 UNION ALL "
-	    "SELECT 'certified', region_code, " TOP ", count(*) FROM eq_operator WHERE on_duty = 1 "
-	    "AND cert_no IS NOT NULL GROUP BY 2, 3"),
-	    ("INSERT INTO eq_tally_day (kind, day, region_code, category, n) " ROWS_OF(
-	        "due", "next_due", "eq_unit WHERE status = 'in_use' AND next_due IS NOT NULL")
-	    " UNION ALL " ROWS_OF("expires", "valid_until",
-	                          "eq_operator WHERE on_duty = 1 AND cert_no IS NOT NULL")
-	    " UNION ALL " ROWS_OF("accident", "occurred_on", "eq_accident")
-	    " UNION ALL " ROWS_OF("closed", "occurred_on", "eq_accident WHERE status = 'closed'")),
-	    ("INSERT INTO eq_tally_month (kind, month, region_code, category, n) SELECT kind, day / "
-	     "100, region_code, category, sum(n) FROM eq_tally_day GROUP BY 1, 2, 3, 4"),
-	};
+	                                " GROUP BY 2, 3, 4"
+	static const char
+	    *const
+	        SQL
+	            [] =
+	                {
+	                    "DELETE FROM eq_tally",
+	                    "DELETE FROM eq_tally_day",
+	                    "DELETE FROM eq_tally_month",
+	                    ("INSERT INTO eq_tally (kind, region_code, category, n) "
+	                     "SELECT 'in_use', region_code, " TOP
+	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
+	                     "GROUP BY 2, 3 UNION ALL "
+	                     "SELECT 'registered', region_code, " TOP
+	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = "
+	                     "'in_use' AND reg_code IS NOT NULL GROUP BY 2, 3 UNION ALL "
+	                     "SELECT 'subject', region_code, " TOP
+	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
+	                     "AND next_due IS NOT NULL GROUP BY 2, 3 UNION ALL "
+	                     "SELECT 'on_duty', region_code, " TOP
+	                     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
+	                     "GROUP BY 2, 3 UNION ALL "
+	                     "SELECT 'certified', region_code, " TOP
+	                     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
+	                     "AND cert_no IS NOT NULL GROUP BY 2, 3"),
+	                    ("INSERT INTO eq_tally_day (kind, day, region_code, category, "
+	                     "n) " ROWS_OF(
+	                         "due", "next_due",
+	                         "eq_unit NOT INDEXED WHERE status = 'in_use' AND next_due IS NOT "
+	                         "NULL") " UNION ALL " ROWS_OF("expires", "valid_until",
+	                                                       "eq_operator NOT INDEXED WHERE "
+	                                                       "on_duty = 1 AND cert_no IS NOT "
+	                                                       "NULL") " UNION ALL " ROWS_OF("accid"
+	                                                                                     "ent",
+	                                                                                     "occur"
+	                                                                                     "red_"
+	                                                                                     "on",
+	                                                                                     "eq_"
+	                                                                                     "accid"
+	                                                                                     "ent "
+	                                                                                     "NOT "
+	                                                                                     "INDEX"
+	                                                                                     "ED") " UNION ALL " ROWS_OF("closed",
+	                                                                                                                 "occurred_on",
+	                                                                                                                 "eq_accident NOT INDEXED WHERE status = 'closed'")),
+	                    ("INSERT INTO eq_tally_month (kind, month, region_code, category, n) "
+	                     "SELECT kind, day / "
+	                     "100, region_code, category, sum(n) FROM eq_tally_day GROUP BY 1, 2, "
+	                     "3, 4"),
+	                };
 #undef ROWS_OF
 #undef DAY
 #undef TOP
@@ -385,7 +411,8 @@ int eq_tally_rates(struct db *db, const struct eq_rates_query *q, eq_rates_fn fn
 	"status = 'in_use' AND next_due < ?1 UNION ALL SELECT employer, region_code, category, "   \
 	"'on_duty' FROM eq_operator WHERE on_duty = 1 UNION ALL SELECT employer, region_code, "    \
 	"category, 'certified' FROM eq_operator WHERE on_duty = 1 AND cert_no IS NOT NULL UNION "  \
-	"ALL SELECT employer, region_code, category, 'expires' FROM eq_operator WHERE on_duty = 1 " \
+	"ALL SELECT employer, region_code, category, 'expires' FROM eq_operator WHERE on_duty = "  \
+	"1 "                                                                                       \
 	"AND cert_no IS NOT NULL AND valid_until < ?1 UNION ALL SELECT use_unit, region_code, "    \
 	"category, 'accident' FROM eq_accident WHERE occurred_on BETWEEN ?2 AND ?3 UNION ALL "     \
 	"SELECT use_unit, region_code, category, 'closed' FROM eq_accident WHERE occurred_on "     \

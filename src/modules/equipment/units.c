@@ -92,16 +92,7 @@ static void row_to_unit(struct db_stmt *st, struct arena *a, struct eq_unit *u)
 {
 	memset(u, 0, sizeof *u);
 	u->id = db_col_int64(st, 0);
-	record_init(&u->r, &UNIT_TYPE);
-	for (int i = 0; i < EU_NFIELDS; i++) {
-		if (db_col_is_null(st, 1 + i)) {
-			u->r.present |= (uint64_t)1 << i;
-			continue;
-		}
-		size_t n;
-		const char *s = db_col_text(st, 1 + i, &n);
-		record_set(&u->r, a, i, s, n);
-	}
+	record_from_row(&u->r, &UNIT_TYPE, st, 1, EU_NFIELDS, a);
 }
 
 static void bind_record(struct db_stmt *st, int first, const struct record *r)
@@ -535,7 +526,9 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 			return field_fail(err, "category", "invalid",
 			                  "category must be a catalogue code or its first characters"),
 			       EQ_INVALID;
-		f->category = arena_strdup(a, category);
+		char prefix[5];
+		eq_category_prefix(category, prefix);
+		f->category = arena_strdup(a, prefix);
 	}
 	if (status) {
 		if (!is(status, "in_use") && !is(status, "stopped") && !is(status, "scrapped"))

@@ -128,21 +128,6 @@ int store_scope_ranges(const struct actor *who, int region, struct store_scope *
 	return sc->n || sc->own ? 0 : -1;
 }
 
-/* Fills r from columns first.. of st, in field order. */
-static void row_to_record(struct db_stmt *st, int first, struct arena *a, struct record *r)
-{
-	record_init(r, &ENTERPRISE_TYPE);
-	for (int i = 0; i < ENT_NFIELDS; i++) {
-		if (db_col_is_null(st, first + i)) {
-			r->present |= (uint64_t)1 << i;
-			continue;
-		}
-		size_t n;
-		const char *s = db_col_text(st, first + i, &n);
-		record_set(r, a, i, s, n);
-	}
-}
-
 int store_get(struct db *db, const char *credit_code, const struct actor *who, struct arena *a,
               struct record *out, int64_t *id)
 {
@@ -175,7 +160,7 @@ int store_get_scoped(struct db *db, const char *credit_code, const struct actor 
 	}
 	if (rc == DB_ROW) {
 		*id = db_col_int64(st, 0);
-		row_to_record(st, 3, a, out);
+		record_from_row(out, &ENTERPRISE_TYPE, st, 3, ENT_NFIELDS, a);
 	}
 	db_reset(st);
 	return rc;
@@ -297,7 +282,7 @@ int store_list(struct db *db, const struct registry_filter *f, const struct stor
 		}
 		struct record r;
 		arena_free(&row_arena);
-		row_to_record(st, 2, &row_arena, &r);
+		record_from_row(&r, &ENTERPRISE_TYPE, st, 2, ENT_NFIELDS, &row_arena);
 		*last_id = db_col_int64(st, 0);
 		n++;
 		if (SORT_KEY[f->sort] && n == f->limit) {
