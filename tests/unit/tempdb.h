@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "modules/regions/service.h"
+#include "platform/db.h"
+#include "platform/migrate.h"
+
 struct tempdb {
 	char dir[64];   /* the temporary folder */
 	char path[128]; /* the database file inside it */
@@ -34,6 +40,20 @@ static inline void tempdb_remove(const struct tempdb *t)
 		unlink(p);
 	}
 	rmdir(t->dir);
+}
+
+/* Loads the process-wide region tree from a migrated in-memory database (what suites that
+ * check jurisdictions need once, before their tests), after sodium_init. Returns 0 or -1. */
+static inline int tempdb_load_regions(void)
+{
+	if (sodium_init() < 0)
+		return -1;
+	struct db *db;
+	if (db_open(":memory:", DB_OPEN_CREATE, &db) != 0)
+		return -1;
+	int rc = migrate_run(db, 0, 0) == 0 && regions_load(db) == 0 ? 0 : -1;
+	db_close(db);
+	return rc;
 }
 
 #endif

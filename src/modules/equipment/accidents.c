@@ -12,21 +12,11 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-#define NO_DAY INT32_MIN /* a date that is absent */
 
 /* ---- The field table ---------------------------------------------------------------------- */
 
 static const char *const LEVELS[] = {"general", "larger", "major", "especially_major", NULL};
 static const char *const STATUSES[] = {"reported", "investigating", "closed", NULL};
-
-static int credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                             struct field_error *err, const char **warning)
-{
-	if (n != 18)
-		return field_fail(err, f->name, "invalid",
-		                  "%s must be an 18-character unified social credit code", f->name);
-	return 0;
-}
 
 static int code_length(const struct field_spec *f, const char *v, size_t n, struct field_error *err,
                        const char **warning)
@@ -50,7 +40,7 @@ static const struct field_spec ACCIDENT_FIELDS[] = {
                         "Device code of the unit involved; it gives use_unit, region and "
                         "category"},
     [EA_USE_UNIT] = {"use_unit", FT_CODE, FF_IMMUTABLE | FF_TRIM | FF_UPPER, 18, 0, 0, NULL,
-                     credit_code_shape,
+                     eq_credit_code_shape,
                      "Credit code of the use unit; required when no device_code is given"},
     [EA_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                         "Region: the unit's, else the use unit's"},
@@ -98,39 +88,6 @@ static const int FOUR[] = {EA_CAUSE, EA_RESPONSIBLE_HANDLED, EA_MEASURES_DONE, E
 
 /* ---- Small helpers ------------------------------------------------------------------------ */
 
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-	return s && date_parse(s, strlen(s), &d) == 0 ? d : NO_DAY;
-}
-
-static int is(const char *v, const char *s)
-{
-	return v && strcmp(v, s) == 0;
-}
-
-static void set_str(struct record *r, struct arena *a, int i, const char *s)
-{
-	if (s)
-		record_set(r, a, i, s, strlen(s));
-	else
-		r->v[i] = NULL, r->present |= (uint64_t)1 << i;
-}
-
-static void set_int(struct record *r, struct arena *a, int i, int64_t v)
-{
-	char s[24];
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	set_str(r, a, i, s);
-}
-
-static void set_day(struct record *r, struct arena *a, int i, int32_t day)
-{
-	char s[11];
-	date_format(day, s);
-	set_str(r, a, i, s);
-}
-
 static char *stored_json(const struct record *r)
 {
 	struct record c = *r;
@@ -145,7 +102,7 @@ static void finish_view(struct arena *a, struct record *r)
 	int complete = 1;
 	for (int k = 0; k < 4; k++)
 		complete &= r->v[FOUR[k]] != NULL;
-	set_str(r, a, EA_COMPLETE, complete ? "1" : "0");
+	eq_set_str(r, a, EA_COMPLETE, complete ? "1" : "0");
 }
 
 /* ---- Store: the SQL ----------------------------------------------------------------------- */
@@ -299,8 +256,8 @@ void eq_accident_tally_row(const struct record *r, struct eq_tally_row *t)
 	const char *c = r->v[EA_CATEGORY];
 	t->category[0] = c && c[0] ? c[0] : '0';
 	memcpy(t->category + 1, "000", 4);
-	t->occurred = day_of(r->v[EA_OCCURRED_ON]);
-	t->closed = is(r->v[EA_STATUS], "closed");
+	t->occurred = eq_day_of(r->v[EA_OCCURRED_ON]);
+	t->closed = eq_is(r->v[EA_STATUS], "closed");
 }
 
 /*
@@ -333,9 +290,9 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 			return field_fail(err, "category", "mismatch", "unit %s is of category %s",
 			                  r->v[EA_DEVICE_CODE], category),
 			       EQ_INVALID;
-		set_str(r, a, EA_USE_UNIT, use_unit);
-		set_str(r, a, EA_CATEGORY, category);
-		set_int(r, a, EA_REGION_CODE, region);
+		eq_set_str(r, a, EA_USE_UNIT, use_unit);
+		eq_set_str(r, a, EA_CATEGORY, category);
+		eq_set_int(r, a, EA_REGION_CODE, region);
 		return EQ_OK;
 	}
 	if (r->v[EA_USE_UNIT] == NULL)
@@ -354,23 +311,10 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 		                  "category %s is not in the special-equipment catalogue",
 		                  r->v[EA_CATEGORY]),
 		       EQ_INVALID;
-	if (who->entity_code && strcmp(who->entity_code, r->v[EA_USE_UNIT]) != 0)
-		return field_fail(err, "use_unit", "not_yours",
-		                  "an enterprise account reports only its own accidents"),
-		       EQ_INVALID;
-	rc = eq_use_unit(db, r->v[EA_USE_UNIT], a, &region, NULL);
-	if (rc == EQ_NOT_FOUND)
-		return field_fail(err, "use_unit", "unknown_use_unit",
-		                  "use_unit %s is not a registered enterprise", r->v[EA_USE_UNIT]),
-		       EQ_INVALID;
+	rc = eq_party_check(db, who, "use_unit", r->v[EA_USE_UNIT], a, &region, err);
 	if (rc != EQ_OK)
-		return EQ_ERROR;
-	if (!eq_visible(who, region, r->v[EA_USE_UNIT]))
-		return field_fail(err, "use_unit", "out_of_scope",
-		                  "use_unit %s is registered outside your jurisdiction",
-		                  r->v[EA_USE_UNIT]),
-		       EQ_INVALID;
-	set_int(r, a, EA_REGION_CODE, region);
+		return rc;
+	eq_set_int(r, a, EA_REGION_CODE, region);
 	return EQ_OK;
 }
 
@@ -384,7 +328,7 @@ static int accident_rules_check(struct record *r, const struct record *before, i
                                 struct arena *a, struct field_error *err)
 {
 	int32_t today = eq_today();
-	int32_t occurred = day_of(r->v[EA_OCCURRED_ON]), reported = day_of(r->v[EA_REPORTED_ON]);
+	int32_t occurred = eq_day_of(r->v[EA_OCCURRED_ON]), reported = eq_day_of(r->v[EA_REPORTED_ON]);
 	if (occurred > today)
 		return field_fail(err, "occurred_on", "in_future",
 		                  "occurred_on cannot be in the future");
@@ -397,17 +341,17 @@ static int accident_rules_check(struct record *r, const struct record *before, i
 	int findings = 0;
 	for (int k = 0; k < 4; k++)
 		findings |= r->v[FOUR[k]] != NULL;
-	if (is(r->v[EA_STATUS], "reported")) {
-		int was_investigating = before && !is(before->v[EA_STATUS], "reported");
+	if (eq_is(r->v[EA_STATUS], "reported")) {
+		int was_investigating = before && !eq_is(before->v[EA_STATUS], "reported");
 		if (status_given && (findings || was_investigating))
 			return field_fail(
 			    err, "status", "not_allowed",
 			    "an accident with findings is under investigation; it cannot go "
 			    "back to reported");
 		if (findings)
-			set_str(r, a, EA_STATUS, "investigating");
+			eq_set_str(r, a, EA_STATUS, "investigating");
 	}
-	if (!is(r->v[EA_STATUS], "closed")) {
+	if (!eq_is(r->v[EA_STATUS], "closed")) {
 		if (r->v[EA_CLOSED_ON])
 			return field_fail(
 			    err, "closed_on", "not_closed",
@@ -425,8 +369,8 @@ static int accident_rules_check(struct record *r, const struct record *before, i
 			    name);
 		}
 	if (r->v[EA_CLOSED_ON] == NULL)
-		set_day(r, a, EA_CLOSED_ON, today);
-	int32_t closed = day_of(r->v[EA_CLOSED_ON]);
+		eq_set_day(r, a, EA_CLOSED_ON, today);
+	int32_t closed = eq_day_of(r->v[EA_CLOSED_ON]);
 	if (closed > today)
 		return field_fail(err, "closed_on", "in_future",
 		                  "closed_on cannot be in the future");
@@ -542,7 +486,7 @@ int eq_accident_list(struct db *db, const struct actor *who, const struct eq_acc
 		record_from_row(&r, &ACCIDENT_TYPE, st, 0, EA_VERSION + 1, a);
 		finish_view(a, &r);
 		n++;
-		snprintf(last, sizeof last, "%d.%s", (int)day_of(r.v[EA_OCCURRED_ON]), r.v[EA_ID]);
+		snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[EA_OCCURRED_ON]), r.v[EA_ID]);
 		stop = fn(ctx, &r);
 	}
 	db_finalize(st);
@@ -571,19 +515,19 @@ int eq_accident_create(struct db *db, const struct actor *who, const struct reco
 	static const int ZEROES[] = {EA_DEATHS, EA_INJURIES, EA_LOSS_YUAN};
 	for (int k = 0; k < 3; k++)
 		if (r.v[ZEROES[k]] == NULL)
-			set_str(&r, a, ZEROES[k], "0");
+			eq_set_str(&r, a, ZEROES[k], "0");
 	if (r.v[EA_REPORTED_ON] == NULL)
-		set_day(&r, a, EA_REPORTED_ON, eq_today());
+		eq_set_day(&r, a, EA_REPORTED_ON, eq_today());
 	if (r.v[EA_STATUS] == NULL)
-		set_str(&r, a, EA_STATUS, "reported");
+		eq_set_str(&r, a, EA_STATUS, "reported");
 	if (accident_rules_check(&r, NULL, record_has(in, EA_STATUS) && in->v[EA_STATUS], a, err) !=
 	    0)
 		return EQ_INVALID;
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EA_CREATED_AT, now);
-	set_str(&r, a, EA_UPDATED_AT, now);
-	set_str(&r, a, EA_VERSION, "1");
+	eq_set_str(&r, a, EA_CREATED_AT, now);
+	eq_set_str(&r, a, EA_UPDATED_AT, now);
+	eq_set_str(&r, a, EA_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -597,7 +541,7 @@ int eq_accident_create(struct db *db, const struct actor *who, const struct reco
 	struct eq_tally_row none = {0}, after;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	set_int(&r, a, EA_ID, id);
+	eq_set_int(&r, a, EA_ID, id);
 	eq_accident_tally_row(&r, &after);
 	aj = stored_json(&r);
 	if (store_accident_write(db, id, unit_id, &r, 1) != DB_DONE ||
@@ -631,7 +575,7 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	if (is(before.v[EA_STATUS], "closed")) {
+	if (eq_is(before.v[EA_STATUS], "closed")) {
 		db_rollback(db);
 		field_fail(err, "status", "closed",
 		           "the accident was closed on %s; a closed accident is not changed",
@@ -666,13 +610,13 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 	}
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EA_UPDATED_AT, now);
-	set_int(&r, a, EA_VERSION, version + 1);
+	eq_set_str(&r, a, EA_UPDATED_AT, now);
+	eq_set_int(&r, a, EA_VERSION, version + 1);
 	struct eq_tally_row tb, ta;
 	eq_accident_tally_row(&before, &tb);
 	eq_accident_tally_row(&r, &ta);
 	const char *action =
-	    is(r.v[EA_STATUS], "closed") ? "equipment.accident.close" : "equipment.accident.update";
+	    eq_is(r.v[EA_STATUS], "closed") ? "equipment.accident.close" : "equipment.accident.update";
 	char *bj = stored_json(&before), *aj = stored_json(&r);
 	int ok =
 	    store_accident_write(db, id, 0, &r, 0) == DB_DONE &&

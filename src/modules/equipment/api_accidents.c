@@ -11,27 +11,6 @@
 #include "platform/api_common.h"
 #include "platform/router.h"
 
-static void accident_response(struct http_response *res, const struct record *r, int status)
-{
-	record_write_json(r, &res->body);
-	snprintf(res->etag, sizeof res->etag, "\"%s\"", r->v[EA_VERSION]);
-	http_json(res, status);
-}
-
-struct list_ctx {
-	struct buf *out; /* where rows go */
-	int n;           /* rows written */
-};
-
-static int list_row(void *ctx, const struct record *r)
-{
-	struct list_ctx *lc = ctx;
-	if (lc->n++)
-		buf_putc(lc->out, ',');
-	record_write_json(r, lc->out);
-	return 0;
-}
-
 static int accidents_list(struct http_request *req, struct http_response *res)
 {
 	struct eq_accident_filter f;
@@ -44,62 +23,36 @@ static int accidents_list(struct http_request *req, struct http_response *res)
 		return eq_service_error(res, rc, &err, "accident", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct list_ctx lc = {&res->body, 0};
+	struct eq_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_accident_list(req->db, &who, &f, &req->arena, list_row, &lc, &next) != EQ_OK)
+	if (eq_accident_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
 		return -1;
 	eq_list_end(res, next, NULL);
 	return 0;
 }
 
+static const struct eq_resource ACCIDENTS = {
+    .what = "accident",
+    .type = &ACCIDENT_TYPE,
+    .version_field = EA_VERSION,
+    .get = eq_accident_get,
+    .create = eq_accident_create,
+    .update = eq_accident_update,
+};
+
 static int accidents_get(struct http_request *req, struct http_response *res)
 {
-	int64_t id;
-	if (eq_id_param(req, res, "accident", &id) != 0)
-		return 0;
-	struct actor who = api_actor(req);
-	struct record r;
-	int rc = eq_accident_get(req->db, &who, id, &req->arena, &r);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, NULL, "accident", req->params[0]);
-	accident_response(res, &r, 200);
-	return 0;
+	return eq_resource_get(req, res, &ACCIDENTS);
 }
 
 static int accidents_create(struct http_request *req, struct http_response *res)
 {
-	struct record in, out;
-	struct field_error err;
-	int rc = eq_record_body(req, res, &ACCIDENT_TYPE, &in, &err);
-	if (rc == 1)
-		return 0;
-	struct actor who = api_actor(req);
-	if (rc == EQ_OK)
-		rc = eq_accident_create(req->db, &who, &in, &req->arena, &out, &err);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "accident", NULL);
-	accident_response(res, &out, 201);
-	return 0;
+	return eq_resource_create(req, res, &ACCIDENTS);
 }
 
 static int accidents_update(struct http_request *req, struct http_response *res)
 {
-	int64_t id, if_version;
-	if (eq_id_param(req, res, "accident", &id) != 0 || api_if_match(req, res, &if_version) != 0)
-		return 0;
-	struct record patch, out;
-	struct field_error err;
-	int rc = eq_record_body(req, res, &ACCIDENT_TYPE, &patch, &err);
-	if (rc == 1)
-		return 0;
-	struct actor who = api_actor(req);
-	if (rc == EQ_OK)
-		rc = eq_accident_update(req->db, &who, id, &patch, if_version, &req->arena, &out,
-		                        &err);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "accident", req->params[0]);
-	accident_response(res, &out, 200);
-	return 0;
+	return eq_resource_update(req, res, &ACCIDENTS);
 }
 
 void eq_accident_schemas_write(struct buf *out)

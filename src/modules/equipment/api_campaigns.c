@@ -13,20 +13,6 @@
 
 #define TODO_DEFAULT EQ_PAGE_DEFAULT /* targets still to do listed with a campaign */
 
-struct list_ctx {
-	struct buf *out; /* where rows go */
-	int n;           /* rows written */
-};
-
-static int list_row(void *ctx, const struct record *r)
-{
-	struct list_ctx *lc = ctx;
-	if (lc->n++)
-		buf_putc(lc->out, ',');
-	record_write_json(r, lc->out);
-	return 0;
-}
-
 static void write_opt(struct buf *out, const char *key, const char *v)
 {
 	buf_printf(out, ",\"%s\":", key);
@@ -38,7 +24,7 @@ static void write_opt(struct buf *out, const char *key, const char *v)
 
 static int todo_row(void *ctx, const struct eq_campaign_target *t)
 {
-	struct list_ctx *lc = ctx;
+	struct eq_list_ctx *lc = ctx;
 	buf_puts(lc->out, lc->n++ ? ",{\"device_code\":" : "{\"device_code\":");
 	json_write_string(lc->out, t->device_code, strlen(t->device_code));
 	write_opt(lc->out, "reg_code", t->reg_code);
@@ -59,9 +45,9 @@ static int campaigns_list(struct http_request *req, struct http_response *res)
 		return eq_service_error(res, rc, &err, "campaign", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct list_ctx lc = {&res->body, 0};
+	struct eq_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_campaign_list(req->db, &who, &f, &req->arena, list_row, &lc, &next) != EQ_OK)
+	if (eq_campaign_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
 		return -1;
 	eq_list_end(res, next, NULL);
 	return 0;
@@ -80,7 +66,7 @@ static int campaigns_get(struct http_request *req, struct http_response *res)
 	struct actor who = api_actor(req);
 	struct record r;
 	struct buf todo_json = {0};
-	struct list_ctx lc = {&todo_json, 0};
+	struct eq_list_ctx lc = {&todo_json, 0};
 	int rc = eq_campaign_get(req->db, &who, id, &req->arena, &r, (int)todo, todo_row, &lc);
 	if (rc != EQ_OK) {
 		buf_free(&todo_json);
@@ -97,21 +83,18 @@ static int campaigns_get(struct http_request *req, struct http_response *res)
 	return 0;
 }
 
+static const struct eq_resource CAMPAIGNS = {
+    .what = "campaign",
+    .type = &CAMPAIGN_TYPE,
+    .version_field = -1,
+    .get = NULL,
+    .create = eq_campaign_create,
+    .update = NULL,
+};
+
 static int campaigns_create(struct http_request *req, struct http_response *res)
 {
-	struct record in, out;
-	struct field_error err;
-	int rc = eq_record_body(req, res, &CAMPAIGN_TYPE, &in, &err);
-	if (rc == 1)
-		return 0;
-	struct actor who = api_actor(req);
-	if (rc == EQ_OK)
-		rc = eq_campaign_create(req->db, &who, &in, &req->arena, &out, &err);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "campaign", NULL);
-	record_write_json(&out, &res->body);
-	http_json(res, 201);
-	return 0;
+	return eq_resource_create(req, res, &CAMPAIGNS);
 }
 
 void eq_campaign_schemas_write(struct buf *out)

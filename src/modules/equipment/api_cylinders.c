@@ -11,20 +11,6 @@
 #include "platform/api_common.h"
 #include "platform/router.h"
 
-struct list_ctx {
-	struct buf *out; /* where rows go */
-	int n;           /* rows written */
-};
-
-static int list_row(void *ctx, const struct record *r)
-{
-	struct list_ctx *lc = ctx;
-	if (lc->n++)
-		buf_putc(lc->out, ',');
-	record_write_json(r, lc->out);
-	return 0;
-}
-
 static int cylinders_list(struct http_request *req, struct http_response *res)
 {
 	struct eq_cylinder_filter f;
@@ -36,44 +22,31 @@ static int cylinders_list(struct http_request *req, struct http_response *res)
 		return eq_service_error(res, rc, &err, "cylinder batch", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct list_ctx lc = {&res->body, 0};
+	struct eq_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_cylinder_list(req->db, &who, &f, &req->arena, list_row, &lc, &next) != EQ_OK)
+	if (eq_cylinder_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
 		return -1;
 	eq_list_end(res, next, NULL);
 	return 0;
 }
 
+static const struct eq_resource CYLINDERS = {
+    .what = "cylinder batch",
+    .type = &CYLINDER_TYPE,
+    .version_field = ECB_VERSION,
+    .get = eq_cylinder_get,
+    .create = eq_cylinder_create,
+    .update = NULL,
+};
+
 static int cylinders_get(struct http_request *req, struct http_response *res)
 {
-	int64_t id;
-	if (eq_id_param(req, res, "cylinder batch", &id) != 0)
-		return 0;
-	struct actor who = api_actor(req);
-	struct record r;
-	int rc = eq_cylinder_get(req->db, &who, id, &req->arena, &r);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, NULL, "cylinder batch", req->params[0]);
-	record_write_json(&r, &res->body);
-	http_json(res, 200);
-	return 0;
+	return eq_resource_get(req, res, &CYLINDERS);
 }
 
 static int cylinders_create(struct http_request *req, struct http_response *res)
 {
-	struct record in, out;
-	struct field_error err;
-	int rc = eq_record_body(req, res, &CYLINDER_TYPE, &in, &err);
-	if (rc == 1)
-		return 0;
-	struct actor who = api_actor(req);
-	if (rc == EQ_OK)
-		rc = eq_cylinder_create(req->db, &who, &in, &req->arena, &out, &err);
-	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "cylinder batch", NULL);
-	record_write_json(&out, &res->body);
-	http_json(res, 201);
-	return 0;
+	return eq_resource_create(req, res, &CYLINDERS);
 }
 
 static int cylinders_inspect(struct http_request *req, struct http_response *res)

@@ -64,21 +64,6 @@ const struct record_type CAMPAIGN_TYPE = {"equipment_campaign", CAMPAIGN_FIELDS,
 
 /* ---- Small helpers ------------------------------------------------------------------------ */
 
-static void set_str(struct record *r, struct arena *a, int i, const char *s)
-{
-	if (s)
-		record_set(r, a, i, s, strlen(s));
-	else
-		r->v[i] = NULL, r->present |= (uint64_t)1 << i;
-}
-
-static void set_int(struct record *r, struct arena *a, int i, int64_t v)
-{
-	char s[24];
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	set_str(r, a, i, s);
-}
-
 /* ---- Store: the SQL ----------------------------------------------------------------------- */
 
 #define COLS                                                                                       \
@@ -265,8 +250,8 @@ static int campaign_progress(struct db *db, const struct actor *who, struct reco
 	if (eq_scope_make(who, atoi(c->v[EC_REGION_CODE]), sc) == 0 &&
 	    store_campaign_progress(db, c, sc, &targets, &done) != 0)
 		return EQ_ERROR;
-	set_int(c, a, EC_TARGETS, targets);
-	set_int(c, a, EC_DONE, done);
+	eq_set_int(c, a, EC_TARGETS, targets);
+	eq_set_int(c, a, EC_DONE, done);
 	return EQ_OK;
 }
 
@@ -397,11 +382,11 @@ int eq_campaign_create(struct db *db, const struct actor *who, const struct reco
 		return EQ_INVALID;
 	struct record r = *in;
 	if (r.v[EC_MAJOR_HAZARD_ONLY] == NULL)
-		set_str(&r, a, EC_MAJOR_HAZARD_ONLY, "0");
+		eq_set_str(&r, a, EC_MAJOR_HAZARD_ONLY, "0");
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EC_CREATED_AT, now);
-	set_str(&r, a, EC_CREATED_BY, who->name);
+	eq_set_str(&r, a, EC_CREATED_AT, now);
+	eq_set_str(&r, a, EC_CREATED_BY, who->name);
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
 	int rc = campaign_rules_check(db, who, &r, err);
@@ -413,7 +398,7 @@ int eq_campaign_create(struct db *db, const struct actor *who, const struct reco
 	char *aj = NULL;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	set_int(&r, a, EC_ID, id);
+	eq_set_int(&r, a, EC_ID, id);
 	struct buf b = {0};
 	record_write_json(&r, &b);
 	aj = buf_steal(&b, NULL);

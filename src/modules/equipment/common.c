@@ -3,6 +3,7 @@
  */
 #include "common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,4 +90,82 @@ void eq_category_prefix(const char *code, char out[5])
 	while (n > 1 && out[n - 1] == '0')
 		n--;
 	out[n] = '\0';
+}
+
+int32_t eq_day_of(const char *s)
+{
+	int32_t d;
+	return s && date_parse(s, strlen(s), &d) == 0 ? d : EQ_NO_DAY;
+}
+
+int eq_is(const char *v, const char *s)
+{
+	return v && strcmp(v, s) == 0;
+}
+
+void eq_set_str(struct record *r, struct arena *a, int i, const char *s)
+{
+	if (s) {
+		record_set(r, a, i, s, strlen(s));
+	} else {
+		r->v[i] = NULL;
+		r->present |= (uint64_t)1 << i;
+	}
+}
+
+void eq_set_int(struct record *r, struct arena *a, int i, int64_t v)
+{
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	eq_set_str(r, a, i, s);
+}
+
+void eq_set_day(struct record *r, struct arena *a, int i, int32_t day)
+{
+	if (day == EQ_NO_DAY) {
+		eq_set_str(r, a, i, NULL);
+		return;
+	}
+	char s[11];
+	date_format(day, s);
+	eq_set_str(r, a, i, s);
+}
+
+int eq_party_check(struct db *db, const struct actor *who, const char *field,
+                   const char *credit_code, struct arena *a, int *region,
+                   struct field_error *err)
+{
+	if (who->entity_code && strcmp(who->entity_code, credit_code) != 0)
+		return field_fail(err, field, "not_yours",
+		                  "an enterprise account records only what is its own"),
+		       EQ_INVALID;
+	int rc = eq_use_unit(db, credit_code, a, region, NULL);
+	if (rc == EQ_NOT_FOUND) {
+		char code[40];
+		snprintf(code, sizeof code, "unknown_%s", field);
+		return field_fail(err, field, arena_strdup(a, code),
+		                  "%s %s is not a registered enterprise", field, credit_code),
+		       EQ_INVALID;
+	}
+	if (rc != EQ_OK)
+		return EQ_ERROR;
+	if (!eq_visible(who, *region, credit_code))
+		return field_fail(err, field, "out_of_scope",
+		                  "%s %s is registered outside your jurisdiction", field, credit_code),
+		       EQ_INVALID;
+	return EQ_OK;
+}
+
+const char *const EQ_UNIT_STATUSES[] = {"in_use", "stopped", "scrapped", NULL};
+const char *const EQ_CONCLUSION_NAMES[] = {"pass", "conditional", "fail", NULL};
+
+int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
+                         struct field_error *err, const char **warning)
+{
+	(void)v;
+	(void)warning;
+	if (n != 18)
+		return field_fail(err, f->name, "invalid",
+		                  "%s must be an 18-character unified social credit code", f->name);
+	return 0;
 }

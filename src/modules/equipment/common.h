@@ -59,6 +59,34 @@ int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *re
  * already ("31") stays as it is. out holds at least 5 bytes. */
 void eq_category_prefix(const char *code, char out[5]);
 
+/* Field checks the parts share: an 18-character credit code (the registry checks it fully
+ * when it is looked up), and the unit statuses and inspection conclusions. */
+int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
+                         struct field_error *err, const char **warning);
+extern const char *const EQ_UNIT_STATUSES[];    /* in_use, stopped, scrapped */
+extern const char *const EQ_CONCLUSION_NAMES[]; /* pass, conditional, fail */
+
+/* Dates of records are text (YYYY-MM-DD); these read and set them as day numbers. */
+#define EQ_NO_DAY INT32_MIN /* an absent date (days before 1970 are negative numbers) */
+
+/* The day number of s, or EQ_NO_DAY when s is NULL or not a date. */
+int32_t eq_day_of(const char *s);
+/* 1 if v is the string s (v may be NULL). */
+int eq_is(const char *v, const char *s);
+/* Sets field i of r to s (NULL: null), to the decimal v, or to the date day (EQ_NO_DAY:
+ * null), copied into a. */
+void eq_set_str(struct record *r, struct arena *a, int i, const char *s);
+void eq_set_int(struct record *r, struct arena *a, int i, int64_t v);
+void eq_set_day(struct record *r, struct arena *a, int i, int32_t day);
+
+/* Checks the legal entity a record belongs to (field: "employer", "station", "use_unit"):
+ * an enterprise account may name only itself; the credit code must be a registered enterprise
+ * (code "unknown_<field>") whose region lies in who's jurisdiction ("out_of_scope"). Returns
+ * EQ_OK with *region (the entity's), EQ_INVALID with *err, or EQ_ERROR. */
+int eq_party_check(struct db *db, const struct actor *who, const char *field,
+                   const char *credit_code, struct arena *a, int *region,
+                   struct field_error *err);
+
 /* Today's date (day number, see platform/dates.h) in China Standard Time (UTC+8, no summer
  * time): the date an officer in Lhasa sees on the wall. */
 int32_t eq_today(void);

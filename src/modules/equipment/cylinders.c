@@ -13,22 +13,10 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-#define NO_DAY INT32_MIN /* a date that is absent */
 
 /* ---- The field table ---------------------------------------------------------------------- */
 
 static const char *const VARIANTS[] = {"corrosive", "general", "inert", "lpg", "lpg50", NULL};
-static const char *const STATUSES[] = {"in_use", "stopped", "scrapped", NULL};
-static const char *const CONCLUSIONS[] = {"pass", "conditional", "fail", NULL};
-
-static int credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                             struct field_error *err, const char **warning)
-{
-	if (n != 18)
-		return field_fail(err, f->name, "invalid",
-		                  "%s must be an 18-character unified social credit code", f->name);
-	return 0;
-}
 
 /* The cylinder family of the catalogue: 2300 and the codes below it. */
 static int cylinder_category_validate(const struct field_spec *f, const char *v, size_t n,
@@ -45,7 +33,7 @@ static const struct field_spec CYLINDER_FIELDS[] = {
     [ECB_ID] = {"id", FT_CODE, FF_READONLY, 20, 0, 0, NULL, NULL,
                 "Batch id (a 64-bit number, written as a string)"},
     [ECB_STATION] = {"station", FT_CODE, FF_REQUIRED | FF_IMMUTABLE | FF_TRIM | FF_UPPER, 18, 0, 0,
-                     NULL, credit_code_shape,
+                     NULL, eq_credit_code_shape,
                      "Credit code of the filling station (a registered enterprise)"},
     [ECB_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                          "Region of the station (set from the registry)"},
@@ -63,7 +51,7 @@ static const struct field_spec CYLINDER_FIELDS[] = {
     [ECB_MANUFACTURER] = {"manufacturer", FT_TEXT, FF_TRIM, 100, 0, 0, NULL, NULL, "Manufacturer"},
     [ECB_MANUFACTURED_ON] = {"manufactured_on", FT_DATE, FF_REQUIRED | FF_IMMUTABLE, 0, 0, 0, NULL,
                              NULL, "Date of manufacture: the first due date counts from it"},
-    [ECB_STATUS] = {"status", FT_ENUM, FF_NOT_NULL, 0, 0, 0, STATUSES, NULL,
+    [ECB_STATUS] = {"status", FT_ENUM, FF_NOT_NULL, 0, 0, 0, EQ_UNIT_STATUSES, NULL,
                     "in_use (default), stopped or scrapped"},
     [ECB_LAST_INSPECTED_ON] = {"last_inspected_on", FT_DATE, FF_READONLY, 0, 0, 0, NULL, NULL,
                                "Date of the last inspection"},
@@ -89,43 +77,6 @@ const struct record_type CYLINDER_TYPE = {"equipment_cylinder_batch", CYLINDER_F
 
 /* ---- Small helpers ------------------------------------------------------------------------ */
 
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-	return s && date_parse(s, strlen(s), &d) == 0 ? d : NO_DAY;
-}
-
-static int is(const char *v, const char *s)
-{
-	return v && strcmp(v, s) == 0;
-}
-
-static void set_str(struct record *r, struct arena *a, int i, const char *s)
-{
-	if (s)
-		record_set(r, a, i, s, strlen(s));
-	else
-		r->v[i] = NULL, r->present |= (uint64_t)1 << i;
-}
-
-static void set_int(struct record *r, struct arena *a, int i, int64_t v)
-{
-	char s[24];
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	set_str(r, a, i, s);
-}
-
-static void set_day(struct record *r, struct arena *a, int i, int32_t day)
-{
-	if (day == NO_DAY) {
-		set_str(r, a, i, NULL);
-		return;
-	}
-	char s[11];
-	date_format(day, s);
-	set_str(r, a, i, s);
-}
-
 static char *stored_json(const struct record *r)
 {
 	struct record c = *r;
@@ -137,16 +88,16 @@ static char *stored_json(const struct record *r)
 
 static void finish_view(struct arena *a, struct record *r)
 {
-	int32_t due = day_of(r->v[ECB_NEXT_DUE]);
-	int overdue = is(r->v[ECB_STATUS], "in_use") && due != NO_DAY && due < eq_today();
-	set_str(r, a, ECB_OVERDUE, overdue ? "1" : "0");
+	int32_t due = eq_day_of(r->v[ECB_NEXT_DUE]);
+	int overdue = eq_is(r->v[ECB_STATUS], "in_use") && due != EQ_NO_DAY && due < eq_today();
+	eq_set_str(r, a, ECB_OVERDUE, overdue ? "1" : "0");
 }
 
 /* The rule of a batch: the variant "general" is the default rule of its category. */
 static const struct eq_rule *batch_rule(const struct eq_rules *rules, const struct record *r)
 {
 	const char *v = r->v[ECB_VARIANT];
-	return eq_rule_find(rules, r->v[ECB_CATEGORY], is(v, "general") ? "" : v);
+	return eq_rule_find(rules, r->v[ECB_CATEGORY], eq_is(v, "general") ? "" : v);
 }
 
 /* ---- Store: the SQL ----------------------------------------------------------------------- */
@@ -270,7 +221,7 @@ int eq_cylinder_filter_parse(struct eq_cylinder_filter *f, struct arena *a, cons
 		f->region = (int)v;
 	}
 	if (overdue) {
-		if (!is(overdue, "true") && !is(overdue, "false"))
+		if (!eq_is(overdue, "true") && !eq_is(overdue, "false"))
 			return field_fail(err, "overdue", "invalid",
 			                  "overdue must be true or false"),
 			       EQ_INVALID;
@@ -325,7 +276,7 @@ int eq_cylinder_list(struct db *db, const struct actor *who, const struct eq_cyl
 		finish_view(a, &r);
 		n++;
 		if (f->overdue)
-			snprintf(last, sizeof last, "%d.%s", (int)day_of(r.v[ECB_NEXT_DUE]),
+			snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[ECB_NEXT_DUE]),
 			         r.v[ECB_ID]);
 		else
 			snprintf(last, sizeof last, "%s", r.v[ECB_ID]);
@@ -364,25 +315,12 @@ static int cylinder_rules_check(struct db *db, const struct actor *who, struct r
 		                  "category %s is not a gas-cylinder code of the catalogue",
 		                  r->v[ECB_CATEGORY]),
 		       EQ_INVALID;
-	if (who->entity_code && strcmp(who->entity_code, r->v[ECB_STATION]) != 0)
-		return field_fail(err, "station", "not_yours",
-		                  "an enterprise account records only its own cylinders"),
-		       EQ_INVALID;
 	int region = 0;
-	rc = eq_use_unit(db, r->v[ECB_STATION], a, &region, NULL);
-	if (rc == EQ_NOT_FOUND)
-		return field_fail(err, "station", "unknown_station",
-		                  "station %s is not a registered enterprise", r->v[ECB_STATION]),
-		       EQ_INVALID;
+	rc = eq_party_check(db, who, "station", r->v[ECB_STATION], a, &region, err);
 	if (rc != EQ_OK)
-		return EQ_ERROR;
-	if (!eq_visible(who, region, r->v[ECB_STATION]))
-		return field_fail(err, "station", "out_of_scope",
-		                  "station %s is registered outside your jurisdiction",
-		                  r->v[ECB_STATION]),
-		       EQ_INVALID;
-	set_int(r, a, ECB_REGION_CODE, region);
-	if (day_of(r->v[ECB_MANUFACTURED_ON]) > eq_today())
+		return rc;
+	eq_set_int(r, a, ECB_REGION_CODE, region);
+	if (eq_day_of(r->v[ECB_MANUFACTURED_ON]) > eq_today())
 		return field_fail(err, "manufactured_on", "in_future",
 		                  "manufactured_on cannot be in the future"),
 		       EQ_INVALID;
@@ -396,26 +334,26 @@ int eq_cylinder_create(struct db *db, const struct actor *who, const struct reco
 		return EQ_INVALID;
 	struct record r = *in;
 	if (r.v[ECB_VARIANT] == NULL)
-		set_str(&r, a, ECB_VARIANT, "general");
+		eq_set_str(&r, a, ECB_VARIANT, "general");
 	if (r.v[ECB_STATUS] == NULL)
-		set_str(&r, a, ECB_STATUS, "in_use");
-	set_str(&r, a, ECB_LAST_INSPECTED_ON, NULL);
-	set_str(&r, a, ECB_INSPECTIONS_DONE, "0");
+		eq_set_str(&r, a, ECB_STATUS, "in_use");
+	eq_set_str(&r, a, ECB_LAST_INSPECTED_ON, NULL);
+	eq_set_str(&r, a, ECB_INSPECTIONS_DONE, "0");
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, ECB_CREATED_AT, now);
-	set_str(&r, a, ECB_UPDATED_AT, now);
-	set_str(&r, a, ECB_VERSION, "1");
+	eq_set_str(&r, a, ECB_CREATED_AT, now);
+	eq_set_str(&r, a, ECB_UPDATED_AT, now);
+	eq_set_str(&r, a, ECB_VERSION, "1");
 
 	struct eq_rules rules;
 	if (eq_rules_load(db, &rules) != 0)
 		return EQ_ERROR;
 	const struct eq_rule *rule = batch_rule(&rules, &r);
 	int32_t due;
-	if (rule == NULL || eq_first_due(rule, day_of(r.v[ECB_MANUFACTURED_ON]), &due) != 0)
-		due = NO_DAY;
+	if (rule == NULL || eq_first_due(rule, eq_day_of(r.v[ECB_MANUFACTURED_ON]), &due) != 0)
+		due = EQ_NO_DAY;
 	eq_rules_free(&rules);
-	set_day(&r, a, ECB_NEXT_DUE, is(r.v[ECB_STATUS], "scrapped") ? NO_DAY : due);
+	eq_set_day(&r, a, ECB_NEXT_DUE, eq_is(r.v[ECB_STATUS], "scrapped") ? EQ_NO_DAY : due);
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -428,7 +366,7 @@ int eq_cylinder_create(struct db *db, const struct actor *who, const struct reco
 	char *aj = NULL;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	set_int(&r, a, ECB_ID, id);
+	eq_set_int(&r, a, ECB_ID, id);
 	rc = store_cylinder_write(db, id, &r, 1);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
@@ -463,8 +401,8 @@ int eq_cylinder_inspection_from_json(json_t *body, struct arena *a,
 	json_t *val;
 	json_object_foreach(body, key, val)
 	{
-		if (!is(key, "inspected_on") && !is(key, "conclusion") &&
-		    !is(key, "quantity_failed"))
+		if (!eq_is(key, "inspected_on") && !eq_is(key, "conclusion") &&
+		    !eq_is(key, "quantity_failed"))
 			return field_fail(err, arena_strdup(a, key), "unknown_field",
 			                  "%s is not a field of a cylinder inspection", key),
 			       EQ_INVALID;
@@ -484,9 +422,9 @@ int eq_cylinder_inspection_from_json(json_t *body, struct arena *a,
 	if (c == NULL || json_is_null(c))
 		return field_fail(err, "conclusion", "required", "conclusion is required"),
 		       EQ_INVALID;
-	for (int i = 0; json_is_string(c) && CONCLUSIONS[i]; i++)
-		if (is(json_string_value(c), CONCLUSIONS[i]))
-			out->conclusion = CONCLUSIONS[i];
+	for (int i = 0; json_is_string(c) && EQ_CONCLUSION_NAMES[i]; i++)
+		if (eq_is(json_string_value(c), EQ_CONCLUSION_NAMES[i]))
+			out->conclusion = EQ_CONCLUSION_NAMES[i];
 	if (out->conclusion == NULL)
 		return field_fail(err, "conclusion", "not_allowed",
 		                  "conclusion must be pass, conditional or fail"),
@@ -512,12 +450,12 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
                             struct eq_cylinder_inspection *ins, struct arena *a,
                             struct field_error *err)
 {
-	if (!is(r->v[ECB_STATUS], "in_use"))
+	if (!eq_is(r->v[ECB_STATUS], "in_use"))
 		return field_fail(err, "status", "not_in_use", "the batch is %s, not in use",
 		                  r->v[ECB_STATUS]),
 		       EQ_CONFLICT;
-	int32_t on = day_of(ins->inspected_on), made = day_of(r->v[ECB_MANUFACTURED_ON]);
-	int32_t last = day_of(r->v[ECB_LAST_INSPECTED_ON]);
+	int32_t on = eq_day_of(ins->inspected_on), made = eq_day_of(r->v[ECB_MANUFACTURED_ON]);
+	int32_t last = eq_day_of(r->v[ECB_LAST_INSPECTED_ON]);
 	if (on > eq_today())
 		return field_fail(err, "inspected_on", "in_future",
 		                  "inspected_on cannot be in the future"),
@@ -527,7 +465,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "inspected_on cannot be before the cylinders were made (%s)",
 		                  r->v[ECB_MANUFACTURED_ON]),
 		       EQ_INVALID;
-	if (last != NO_DAY && on < last)
+	if (last != EQ_NO_DAY && on < last)
 		return field_fail(err, "inspected_on", "before_last",
 		                  "inspected_on cannot be before the last inspection (%s)",
 		                  r->v[ECB_LAST_INSPECTED_ON]),
@@ -559,7 +497,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		       EQ_INVALID;
 	}
 	int done = atoi(r->v[ECB_INSPECTIONS_DONE]) + 1;
-	int32_t due = NO_DAY;
+	int32_t due = EQ_NO_DAY;
 	if (rule) {
 		struct eq_inspected in = {made, on, concl, 0, done};
 		const char *why = NULL;
@@ -567,19 +505,19 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		if (k < 0)
 			return field_fail(err, "conclusion", "not_allowed", "%s", why), EQ_INVALID;
 		if (k > 0)
-			due = NO_DAY;
+			due = EQ_NO_DAY;
 	}
 	if (concl == EQ_FAIL) {
 		/* A batch of which nothing is left in use is scrapped; its quantity stays as the
 		 * number scrapped (a batch is never of zero cylinders). */
-		set_str(r, a, ECB_STATUS, "scrapped");
-		due = NO_DAY;
+		eq_set_str(r, a, ECB_STATUS, "scrapped");
+		due = EQ_NO_DAY;
 	} else {
-		set_int(r, a, ECB_QUANTITY, quantity - ins->quantity_failed);
+		eq_set_int(r, a, ECB_QUANTITY, quantity - ins->quantity_failed);
 	}
-	set_str(r, a, ECB_LAST_INSPECTED_ON, ins->inspected_on);
-	set_int(r, a, ECB_INSPECTIONS_DONE, done);
-	set_day(r, a, ECB_NEXT_DUE, due);
+	eq_set_str(r, a, ECB_LAST_INSPECTED_ON, ins->inspected_on);
+	eq_set_int(r, a, ECB_INSPECTIONS_DONE, done);
+	eq_set_day(r, a, ECB_NEXT_DUE, due);
 	ins->next_due = r->v[ECB_NEXT_DUE];
 	return EQ_OK;
 }
@@ -608,8 +546,8 @@ int eq_cylinder_inspect(struct db *db, const struct actor *who, int64_t id,
 		goto out;
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, ECB_UPDATED_AT, now);
-	set_int(&r, a, ECB_VERSION, atoll(before.v[ECB_VERSION]) + 1);
+	eq_set_str(&r, a, ECB_UPDATED_AT, now);
+	eq_set_int(&r, a, ECB_VERSION, atoll(before.v[ECB_VERSION]) + 1);
 	/* After: the inspection itself (there is no table of cylinder inspections: the audit
 	 * log is their history) and the batch it left. */
 	char *bj = stored_json(&before), *batch = stored_json(&r);

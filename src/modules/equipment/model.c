@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-static const char *const STATUSES[] = {"in_use", "stopped", "scrapped", NULL};
-static const char *const CONCLUSIONS[] = {"pass", "conditional", "fail", NULL};
+#include "modules/equipment/common.h"
+
 static const char *const VESSEL_CLASSES[] = {"I", "II", "III", NULL};
 static const char *const VARIANTS[] = {"power_station", "nonmetal", "tower",  "mobile",
                                        "molten",        "corrosive", "inert", "lpg",
@@ -61,15 +61,6 @@ static int category_validate(const struct field_spec *f, const char *v, size_t n
 	return 0;
 }
 
-static int credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                             struct field_error *err, const char **warning)
-{
-	if (n != 18)
-		return field_fail(err, f->name, "invalid",
-		                  "%s must be an 18-character unified social credit code", f->name);
-	return 0;
-}
-
 /* A positive decimal with at most three places, as written on a nameplate: 1.6, 0.75, 10. */
 static int decimal_validate(const struct field_spec *f, const char *v, size_t n,
                             struct field_error *err, const char **warning)
@@ -108,7 +99,7 @@ static const struct field_spec UNIT_FIELDS[] = {
     [EU_NAME] = {"name", FT_TEXT, FF_REQUIRED | FF_TRIM, 100, 0, 0, NULL, NULL, "Product name"},
     [EU_MODEL] = {"model", FT_TEXT, FF_TRIM, 60, 0, 0, NULL, NULL, "Model"},
     [EU_USE_UNIT] = {"use_unit", FT_CODE, FF_REQUIRED | FF_TRIM | FF_UPPER, 18, 0, 0, NULL,
-                     credit_code_shape, "Credit code of the use unit (a registered enterprise)"},
+                     eq_credit_code_shape, "Credit code of the use unit (a registered enterprise)"},
     [EU_REGION_CODE] = {"region_code", FT_INT, FF_REQUIRED, 0, 110000, 829999, NULL, NULL,
                         "GB/T 2260 code of the county where the unit stands"},
     [EU_LOCATION] = {"location", FT_TEXT, FF_TRIM, 200, 0, 0, NULL, NULL, "Where it stands"},
@@ -122,7 +113,7 @@ static const struct field_spec UNIT_FIELDS[] = {
                         "Inspection institution in charge of its periodic inspections"},
     [EU_COMMISSIONED_ON] = {"commissioned_on", FT_DATE, 0, 0, 0, 0, NULL, NULL,
                             "Date put into use; required while in use"},
-    [EU_STATUS] = {"status", FT_ENUM, FF_NOT_NULL, 0, 0, 0, STATUSES, NULL,
+    [EU_STATUS] = {"status", FT_ENUM, FF_NOT_NULL, 0, 0, 0, EQ_UNIT_STATUSES, NULL,
                    "in_use (default), stopped or scrapped"},
     [EU_SAFETY_GRADE] = {"safety_grade", FT_INT, 0, 0, 1, 5, NULL, NULL,
                          "Safety grade 1-5 (vessels, piping); set by inspections"},
@@ -150,7 +141,7 @@ static const struct field_spec UNIT_FIELDS[] = {
                      "Piping, ropeways: length, m"},
     [EU_LAST_INSPECTED_ON] = {"last_inspected_on", FT_DATE, FF_READONLY, 0, 0, 0, NULL, NULL,
                               "Date of the last inspection"},
-    [EU_LAST_CONCLUSION] = {"last_conclusion", FT_ENUM, FF_READONLY, 0, 0, 0, CONCLUSIONS, NULL,
+    [EU_LAST_CONCLUSION] = {"last_conclusion", FT_ENUM, FF_READONLY, 0, 0, 0, EQ_CONCLUSION_NAMES, NULL,
                             "Its conclusion"},
     [EU_INSPECTIONS_DONE] = {"inspections_done", FT_INT, FF_READONLY, 0, 0, INT32_MAX, NULL, NULL,
                              "Inspections recorded"},

@@ -13,7 +13,6 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-#define NO_DAY INT32_MIN /* a date that is absent (day numbers before 1970 are negative) */
 
 /* ---- The field table ---------------------------------------------------------------------- */
 
@@ -30,15 +29,6 @@ static int id_tail_validate(const struct field_spec *f, const char *v, size_t n,
 		                  "%s must be exactly the last 4 characters of the identity card "
 		                  "(digits or X), and nothing more of the number",
 		                  f->name);
-	return 0;
-}
-
-static int credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                             struct field_error *err, const char **warning)
-{
-	if (n != 18)
-		return field_fail(err, f->name, "invalid",
-		                  "%s must be an 18-character unified social credit code", f->name);
 	return 0;
 }
 
@@ -60,7 +50,7 @@ static const struct field_spec OPERATOR_FIELDS[] = {
                     "Last 4 characters of the identity card (digits or X); no more of the "
                     "number is taken"},
     [EO_EMPLOYER] = {"employer", FT_CODE, FF_REQUIRED | FF_TRIM | FF_UPPER, 18, 0, 0, NULL,
-                     credit_code_shape, "Credit code of the employing use unit (registered)"},
+                     eq_credit_code_shape, "Credit code of the employing use unit (registered)"},
     [EO_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                         "Region of the employer (set from the registry)"},
     [EO_CATEGORY] = {"category", FT_CODE, FF_REQUIRED | FF_TRIM | FF_UPPER, 4, 0, 0, NULL,
@@ -92,28 +82,6 @@ _Static_assert(sizeof OPERATOR_FIELDS / sizeof OPERATOR_FIELDS[0] == EO_NFIELDS,
 const struct record_type OPERATOR_TYPE = {"equipment_operator", OPERATOR_FIELDS, EO_NFIELDS};
 
 /* ---- Small helpers ------------------------------------------------------------------------ */
-
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-	return s && date_parse(s, strlen(s), &d) == 0 ? d : NO_DAY;
-}
-
-/* Sets field i to s (NULL: null), present. s is copied into a. */
-static void set_str(struct record *r, struct arena *a, int i, const char *s)
-{
-	if (s)
-		record_set(r, a, i, s, strlen(s));
-	else
-		r->v[i] = NULL, r->present |= (uint64_t)1 << i;
-}
-
-static void set_int(struct record *r, struct arena *a, int i, int64_t v)
-{
-	char s[24];
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	set_str(r, a, i, s);
-}
 
 /* The stored fields of r as JSON (the audit log's before and after); the caller frees. */
 static char *stored_json(const struct record *r)
@@ -245,15 +213,15 @@ void eq_operator_tally_row(const struct record *r, struct eq_tally_row *t)
 	memcpy(t->category + 1, "000", 4);
 	t->on_duty = r->v[EO_ON_DUTY] && r->v[EO_ON_DUTY][0] == '1';
 	t->certified = r->v[EO_CERT_NO] != NULL;
-	t->expires = t->certified ? day_of(r->v[EO_VALID_UNTIL]) : 0;
+	t->expires = t->certified ? eq_day_of(r->v[EO_VALID_UNTIL]) : 0;
 }
 
 /* Computed fields of a record as read. */
 static void finish_view(struct db *db, struct arena *a, struct record *r)
 {
-	int32_t until = day_of(r->v[EO_VALID_UNTIL]);
-	int expired = r->v[EO_CERT_NO] && until != NO_DAY && until < eq_today();
-	set_str(r, a, EO_EXPIRED, expired ? "1" : "0");
+	int32_t until = eq_day_of(r->v[EO_VALID_UNTIL]);
+	int expired = r->v[EO_CERT_NO] && until != EQ_NO_DAY && until < eq_today();
+	eq_set_str(r, a, EO_EXPIRED, expired ? "1" : "0");
 	const char *name = NULL;
 	(void)eq_use_unit(db, r->v[EO_EMPLOYER], a, NULL, &name);
 	r->v[EO_EMPLOYER_NAME] = name;
@@ -278,24 +246,11 @@ static int operator_rules_check(struct db *db, const struct actor *who, struct r
 		                  "category %s is not in the special-equipment catalogue",
 		                  r->v[EO_CATEGORY]),
 		       EQ_INVALID;
-	if (who->entity_code && strcmp(who->entity_code, r->v[EO_EMPLOYER]) != 0)
-		return field_fail(err, "employer", "not_yours",
-		                  "an enterprise account records only its own operators"),
-		       EQ_INVALID;
 	int region = 0;
-	rc = eq_use_unit(db, r->v[EO_EMPLOYER], a, &region, NULL);
-	if (rc == EQ_NOT_FOUND)
-		return field_fail(err, "employer", "unknown_employer",
-		                  "employer %s is not a registered enterprise", r->v[EO_EMPLOYER]),
-		       EQ_INVALID;
+	rc = eq_party_check(db, who, "employer", r->v[EO_EMPLOYER], a, &region, err);
 	if (rc != EQ_OK)
-		return EQ_ERROR;
-	if (!eq_visible(who, region, r->v[EO_EMPLOYER]))
-		return field_fail(err, "employer", "out_of_scope",
-		                  "employer %s is registered outside your jurisdiction",
-		                  r->v[EO_EMPLOYER]),
-		       EQ_INVALID;
-	set_int(r, a, EO_REGION_CODE, region);
+		return rc;
+	eq_set_int(r, a, EO_REGION_CODE, region);
 	if (r->v[EO_CERT_NO] && r->v[EO_VALID_UNTIL] == NULL)
 		return field_fail(err, "valid_until", "required",
 		                  "valid_until is required with cert_no"),
@@ -307,12 +262,12 @@ static int operator_rules_check(struct db *db, const struct actor *who, struct r
 	if (r->v[EO_ISSUED_ON] && r->v[EO_CERT_NO] == NULL)
 		return field_fail(err, "cert_no", "required", "cert_no is required with issued_on"),
 		       EQ_INVALID;
-	int32_t issued = day_of(r->v[EO_ISSUED_ON]), until = day_of(r->v[EO_VALID_UNTIL]);
-	if (issued != NO_DAY && issued > eq_today())
+	int32_t issued = eq_day_of(r->v[EO_ISSUED_ON]), until = eq_day_of(r->v[EO_VALID_UNTIL]);
+	if (issued != EQ_NO_DAY && issued > eq_today())
 		return field_fail(err, "issued_on", "in_future",
 		                  "issued_on cannot be in the future"),
 		       EQ_INVALID;
-	if (issued != NO_DAY && until != NO_DAY && until < issued)
+	if (issued != EQ_NO_DAY && until != EQ_NO_DAY && until < issued)
 		return field_fail(err, "valid_until", "before_issue",
 		                  "valid_until cannot be before issued_on"),
 		       EQ_INVALID;
@@ -436,7 +391,7 @@ int eq_operator_list(struct db *db, const struct actor *who, const struct eq_ope
 	if (more) {
 		const struct record *last = &rows[n - 1];
 		*next_cursor = f->expiring >= 0
-		                   ? arena_printf(a, "%d.%s", (int)day_of(last->v[EO_VALID_UNTIL]),
+		                   ? arena_printf(a, "%d.%s", (int)eq_day_of(last->v[EO_VALID_UNTIL]),
 		                                  last->v[EO_ID])
 		                   : arena_strdup(a, last->v[EO_ID]);
 	}
@@ -471,12 +426,12 @@ int eq_operator_create(struct db *db, const struct actor *who, const struct reco
 	struct record r = *in;
 	r.type = &OPERATOR_TYPE;
 	if (r.v[EO_ON_DUTY] == NULL)
-		set_str(&r, a, EO_ON_DUTY, "1");
+		eq_set_str(&r, a, EO_ON_DUTY, "1");
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EO_CREATED_AT, now);
-	set_str(&r, a, EO_UPDATED_AT, now);
-	set_str(&r, a, EO_VERSION, "1");
+	eq_set_str(&r, a, EO_CREATED_AT, now);
+	eq_set_str(&r, a, EO_UPDATED_AT, now);
+	eq_set_str(&r, a, EO_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -490,7 +445,7 @@ int eq_operator_create(struct db *db, const struct actor *who, const struct reco
 	struct eq_tally_row none = {0}, after;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	set_int(&r, a, EO_ID, id);
+	eq_set_int(&r, a, EO_ID, id);
 	rc = store_operator_write(db, id, &r, 1);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
@@ -557,8 +512,8 @@ int eq_operator_update(struct db *db, const struct actor *who, int64_t id,
 	}
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EO_UPDATED_AT, now);
-	set_int(&r, a, EO_VERSION, version + 1);
+	eq_set_str(&r, a, EO_UPDATED_AT, now);
+	eq_set_int(&r, a, EO_VERSION, version + 1);
 	rc = store_operator_write(db, id, &r, 0);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);

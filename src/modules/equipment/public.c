@@ -107,12 +107,6 @@ static const char *col(struct db_stmt *st, int i, struct arena *a)
 	return db_col_is_null(st, i) || n == 0 ? NULL : arena_strndup(a, s, n);
 }
 
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-	return s && date_parse(s, strlen(s), &d) == 0 ? d : -1;
-}
-
 /*
  * Reads the public facts of the unit registered under code. Returns EQ_OK with *u (strings in
  * a), EQ_NOT_FOUND, or EQ_ERROR.
@@ -150,8 +144,8 @@ static int public_unit_read(struct db *db, const char *code, struct arena *a, st
 	if (u->category == NULL || u->category[0] != '3')
 		u->maintainer = NULL; /* a maintenance unit is an elevator's matter */
 	u->today = eq_today();
-	int32_t due = day_of(u->next_due);
-	u->has_due = due >= 0;
+	int32_t due = eq_day_of(u->next_due);
+	u->has_due = due != EQ_NO_DAY;
 	u->days_to_due = u->has_due ? due - u->today : 0;
 	u->overdue = u->has_due && due < u->today && u->status && strcmp(u->status, "in_use") == 0;
 
@@ -241,23 +235,18 @@ static const struct tri *conclusion_words(const char *code)
 	return NULL;
 }
 
-static int is(const char *v, const char *s)
-{
-	return v && strcmp(v, s) == 0;
-}
-
 /* The banner of u, and whether it is a warning. */
 static const struct tri *banner(const struct public_unit *u, int *warn)
 {
 	*warn = 0;
-	if (is(u->status, "scrapped"))
+	if (eq_is(u->status, "scrapped"))
 		return &B_SCRAPPED;
-	if (is(u->status, "stopped"))
+	if (eq_is(u->status, "stopped"))
 		return &B_STOPPED;
 	*warn = 1;
 	if (u->overdue)
 		return &B_OVERDUE;
-	if (is(u->last_conclusion, "fail"))
+	if (eq_is(u->last_conclusion, "fail"))
 		return &B_FAILED;
 	*warn = 0;
 	return u->has_due ? &B_VALID : &T_NOT_SUBJECT;
@@ -562,7 +551,7 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 	dt(out, &T_NEXT_DUE);
 	if (u->next_due) {
 		html_escape(out, u->next_due);
-		if (is(u->status, "in_use"))
+		if (eq_is(u->status, "in_use"))
 			html_days(out, u);
 	} else {
 		tri_value(out, T_NOT_SUBJECT.zh, T_NOT_SUBJECT.bo, T_NOT_SUBJECT.en);
@@ -675,7 +664,7 @@ static void json_page(struct buf *out, const struct public_unit *u, struct arena
 		buf_puts(out, "null");
 	int warn;
 	(void)banner(u, &warn);
-	buf_printf(out, ",\"may_be_used\":%s", is(u->status, "in_use") && !warn ? "true" : "false");
+	buf_printf(out, ",\"may_be_used\":%s", eq_is(u->status, "in_use") && !warn ? "true" : "false");
 	json_member(out, "maintainer", u->maintainer, 0);
 	struct tri b;
 	bureau_names(u->prefecture, a, &b);

@@ -22,7 +22,7 @@ struct term {
 	const char *kind; /* a static string: the kind column */
 	int region;
 	const char *category;
-	int32_t day; /* dated kinds: day number; else -1 */
+	int32_t day; /* dated kinds: day number; else EQ_NO_DAY */
 	int sign;
 };
 
@@ -33,20 +33,20 @@ static int contributions(const struct eq_tally_row *r, int sign, struct term *t)
 	switch (r->kind) {
 	case EQ_TALLY_UNIT:
 		if (r->in_use) {
-			ADD("in_use", -1);
+			ADD("in_use", EQ_NO_DAY);
 			if (r->registered)
-				ADD("registered", -1);
+				ADD("registered", EQ_NO_DAY);
 			if (r->subject) {
-				ADD("subject", -1);
+				ADD("subject", EQ_NO_DAY);
 				ADD("due", r->due);
 			}
 		}
 		break;
 	case EQ_TALLY_OPERATOR:
 		if (r->on_duty) {
-			ADD("on_duty", -1);
+			ADD("on_duty", EQ_NO_DAY);
 			if (r->certified) {
-				ADD("certified", -1);
+				ADD("certified", EQ_NO_DAY);
 				ADD("expires", r->expires);
 			}
 		}
@@ -157,7 +157,7 @@ int eq_tally_apply(struct db *db, const struct eq_tally_row *before,
 	for (int i = 0; i < n; i++) {
 		if (t[i].sign == 0)
 			continue;
-		int rc = t[i].day < 0 ? add_plain(db, &t[i]) : add_dated(db, &t[i]);
+		int rc = t[i].day == EQ_NO_DAY ? add_plain(db, &t[i]) : add_dated(db, &t[i]);
 		if (rc != DB_DONE)
 			return rc < 0 ? rc : DB_ERROR;
 	}

@@ -30,30 +30,17 @@ void eq_top_category(const char *code, char out[5])
 	memcpy(out + 1, "000", 4);
 }
 
-static int32_t day_of(const char *s)
-{
-	int32_t d = 0;
-	if (s == NULL || date_parse(s, strlen(s), &d) != 0)
-		return -1;
-	return d;
-}
-
-static int is(const char *v, const char *s)
-{
-	return v && strcmp(v, s) == 0;
-}
-
 const char *eq_hazard_grade(const struct record *r, int32_t today)
 {
-	int in_use = is(r->v[EU_STATUS], "in_use");
+	int in_use = eq_is(r->v[EU_STATUS], "in_use");
 	int grade = r->v[EU_SAFETY_GRADE] ? atoi(r->v[EU_SAFETY_GRADE]) : 0;
-	int32_t due = day_of(r->v[EU_NEXT_DUE]);
-	if (in_use && ((due >= 0 && due < today) || is(r->v[EU_LAST_CONCLUSION], "fail") ||
-	               grade >= 4 || is(r->v[EU_MAJOR_HAZARD], "1")))
+	int32_t due = eq_day_of(r->v[EU_NEXT_DUE]);
+	if (in_use && ((due != EQ_NO_DAY && due < today) || eq_is(r->v[EU_LAST_CONCLUSION], "fail") ||
+	               grade >= 4 || eq_is(r->v[EU_MAJOR_HAZARD], "1")))
 		return "high";
-	int32_t since = day_of(r->v[EU_COMMISSIONED_ON]);
-	if (is(r->v[EU_LAST_CONCLUSION], "conditional") || grade == 3 ||
-	    (in_use && since >= 0 && date_years_between(since, today) > HAZARD_AGE_YEARS))
+	int32_t since = eq_day_of(r->v[EU_COMMISSIONED_ON]);
+	if (eq_is(r->v[EU_LAST_CONCLUSION], "conditional") || grade == 3 ||
+	    (in_use && since != EQ_NO_DAY && date_years_between(since, today) > HAZARD_AGE_YEARS))
 		return "medium";
 	return "low";
 }
@@ -72,18 +59,18 @@ void eq_unit_tally_row(const struct record *r, struct eq_tally_row *t)
 	t->kind = EQ_TALLY_UNIT;
 	t->region = r->v[EU_REGION_CODE] ? atoi(r->v[EU_REGION_CODE]) : 0;
 	eq_top_category(r->v[EU_CATEGORY], t->category);
-	t->in_use = is(r->v[EU_STATUS], "in_use");
+	t->in_use = eq_is(r->v[EU_STATUS], "in_use");
 	t->registered = r->v[EU_REG_CODE] != NULL;
-	t->due = day_of(r->v[EU_NEXT_DUE]);
-	t->subject = t->due >= 0;
+	t->due = eq_day_of(r->v[EU_NEXT_DUE]);
+	t->subject = t->due != EQ_NO_DAY;
 }
 
 static void compute(struct eq_unit *u, int32_t today)
 {
-	int32_t due = day_of(u->r.v[EU_NEXT_DUE]);
-	u->has_due = due >= 0;
+	int32_t due = eq_day_of(u->r.v[EU_NEXT_DUE]);
+	u->has_due = due != EQ_NO_DAY;
 	u->days_to_due = u->has_due ? due - today : 0;
-	u->overdue = u->has_due && due < today && is(u->r.v[EU_STATUS], "in_use");
+	u->overdue = u->has_due && due < today && eq_is(u->r.v[EU_STATUS], "in_use");
 	u->hazard = eq_hazard_grade(&u->r, today);
 }
 
@@ -136,32 +123,6 @@ static int unit_write(struct db *db, int64_t id, const struct record *r, const c
 	return rc;
 }
 
-static void set_str(struct record *r, struct arena *a, int i, const char *s)
-{
-	if (s)
-		record_set(r, a, i, s, strlen(s));
-	else
-		r->v[i] = NULL, r->present |= (uint64_t)1 << i;
-}
-
-static void set_int(struct record *r, struct arena *a, int i, int64_t v)
-{
-	char s[24];
-	int n = snprintf(s, sizeof s, "%lld", (long long)v);
-	record_set(r, a, i, s, (size_t)n);
-}
-
-static void set_day(struct record *r, struct arena *a, int i, int32_t day)
-{
-	if (day < 0) {
-		set_str(r, a, i, NULL);
-		return;
-	}
-	char s[11];
-	date_format(day, s);
-	record_set(r, a, i, s, 10);
-}
-
 /* Looks up the category: 0 if known and registered unit by unit, else -1 with *err. */
 static int category_check(struct db *db, const char *code, struct field_error *err)
 {
@@ -188,9 +149,9 @@ static int category_check(struct db *db, const char *code, struct field_error *e
 static int32_t first_due(const struct eq_rules *rules, const struct record *r)
 {
 	const struct eq_rule *rule = eq_rule_find(rules, r->v[EU_CATEGORY], r->v[EU_VARIANT]);
-	int32_t since = day_of(r->v[EU_COMMISSIONED_ON]), due;
-	if (rule == NULL || since < 0 || eq_first_due(rule, since, &due) != 0)
-		return -1;
+	int32_t since = eq_day_of(r->v[EU_COMMISSIONED_ON]), due;
+	if (rule == NULL || since == EQ_NO_DAY || eq_first_due(rule, since, &due) != 0)
+		return EQ_NO_DAY;
 	return due;
 }
 
@@ -231,15 +192,15 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 	static const int DATED[] = {EU_MANUFACTURED_ON, EU_COMMISSIONED_ON, EU_REGISTERED_ON};
 	int32_t d[3];
 	for (int k = 0; k < 3; k++) {
-		d[k] = day_of(r->v[DATED[k]]);
+		d[k] = eq_day_of(r->v[DATED[k]]);
 		if (d[k] > today)
 			return field_fail(err, UNIT_TYPE.fields[DATED[k]].name, "in_future",
 			                  "%s cannot be in the future", UNIT_TYPE.fields[DATED[k]].name);
 	}
-	if (d[0] >= 0 && d[1] >= 0 && d[1] < d[0])
+	if (d[0] != EQ_NO_DAY && d[1] != EQ_NO_DAY && d[1] < d[0])
 		return field_fail(err, "commissioned_on", "before_manufacture",
 		                  "commissioned_on cannot be before manufactured_on");
-	if (is(r->v[EU_STATUS], "in_use") && d[1] < 0)
+	if (eq_is(r->v[EU_STATUS], "in_use") && d[1] == EQ_NO_DAY)
 		return field_fail(err, "commissioned_on", "required",
 		                  "commissioned_on is required for a unit in use");
 	const char *reg = r->v[EU_REG_CODE];
@@ -305,14 +266,14 @@ int eq_unit_create(struct db *db, const struct actor *who, const struct record *
 	struct eq_rules rules;
 	if (load_rules(db, &rules, err) != 0)
 		return EQ_ERROR;
-	set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
+	eq_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
 	eq_rules_free(&rules);
-	set_int(&r, a, EU_INSPECTIONS_DONE, 0);
+	eq_set_int(&r, a, EU_INSPECTIONS_DONE, 0);
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EU_CREATED_AT, now);
-	set_str(&r, a, EU_UPDATED_AT, now);
-	set_str(&r, a, EU_VERSION, "1");
+	eq_set_str(&r, a, EU_CREATED_AT, now);
+	eq_set_str(&r, a, EU_UPDATED_AT, now);
+	eq_set_str(&r, a, EU_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -395,13 +356,13 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 			db_rollback(db);
 			return EQ_ERROR;
 		}
-		set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
+		eq_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
 		eq_rules_free(&rules);
 	}
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EU_UPDATED_AT, now);
-	set_int(&r, a, EU_VERSION, version + 1);
+	eq_set_str(&r, a, EU_UPDATED_AT, now);
+	eq_set_int(&r, a, EU_VERSION, version + 1);
 	struct eq_tally_row tb, ta;
 	eq_unit_tally_row(&before, &tb);
 	eq_unit_tally_row(&r, &ta);
@@ -531,7 +492,7 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		f->category = arena_strdup(a, prefix);
 	}
 	if (status) {
-		if (!is(status, "in_use") && !is(status, "stopped") && !is(status, "scrapped"))
+		if (!eq_is(status, "in_use") && !eq_is(status, "stopped") && !eq_is(status, "scrapped"))
 			return field_fail(err, "status", "not_allowed",
 			                  "status must be in_use, stopped or scrapped"),
 			       EQ_INVALID;
@@ -552,16 +513,16 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		f->q = arena_strdup(a, q);
 	}
 	if (hazard) {
-		if (!is(hazard, "high") && !is(hazard, "medium") && !is(hazard, "low"))
+		if (!eq_is(hazard, "high") && !eq_is(hazard, "medium") && !eq_is(hazard, "low"))
 			return field_fail(err, "hazard", "not_allowed",
 			                  "hazard must be high, medium or low"),
 			       EQ_INVALID;
 		f->hazard = arena_strdup(a, hazard);
 	}
 	if (due) {
-		if (is(due, "overdue"))
+		if (eq_is(due, "overdue"))
 			f->due = EQ_DUE_OVERDUE;
-		else if (is(due, "soon"))
+		else if (eq_is(due, "soon"))
 			f->due = EQ_DUE_SOON;
 		else
 			return field_fail(err, "due", "not_allowed", "due must be overdue or soon"),
@@ -724,7 +685,7 @@ int eq_unit_list(struct db *db, const struct actor *who, const struct eq_unit_fi
 		if (n == f->limit) {
 			char c[48];
 			if (f->due != EQ_DUE_ANY)
-				snprintf(c, sizeof c, "%d.%lld", (int)day_of(u.r.v[EU_NEXT_DUE]),
+				snprintf(c, sizeof c, "%d.%lld", (int)eq_day_of(u.r.v[EU_NEXT_DUE]),
 				         (long long)u.id);
 			else
 				snprintf(c, sizeof c, "%lld", (long long)u.id);
@@ -842,8 +803,8 @@ int eq_inspection_from_json(json_t *body, struct arena *a, struct eq_inspection 
 	    text_member(body, "report_no", 0, 40, a, &out->report_no, "report_no", err) != 0 ||
 	    text_member(body, "note", 0, 1000, a, &out->note, "note", err) != 0)
 		return EQ_INVALID;
-	if (!is(out->kind, "periodic") && !is(out->kind, "supervisory") &&
-	    !is(out->kind, "acceptance"))
+	if (!eq_is(out->kind, "periodic") && !eq_is(out->kind, "supervisory") &&
+	    !eq_is(out->kind, "acceptance"))
 		return field_fail(err, "kind", "not_allowed",
 		                  "kind must be periodic, supervisory or acceptance"),
 		       EQ_INVALID;
@@ -925,18 +886,18 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
 	struct record before = u.r, r = u.r;
-	int32_t made = day_of(r.v[EU_MANUFACTURED_ON]), since = day_of(r.v[EU_COMMISSIONED_ON]);
-	int periodic = is(ins->kind, "periodic");
+	int32_t made = eq_day_of(r.v[EU_MANUFACTURED_ON]), since = eq_day_of(r.v[EU_COMMISSIONED_ON]);
+	int periodic = eq_is(ins->kind, "periodic");
 	int verdict = EQ_INVALID;
-	if (made >= 0 && on < made) {
+	if (made != EQ_NO_DAY && on < made) {
 		field_fail(err, "inspected_on", "before_manufacture",
 		           "inspected_on cannot be before the unit was made (%s)",
 		           r.v[EU_MANUFACTURED_ON]);
 		goto refuse;
 	}
-	if (periodic && (since < 0 || on < since)) {
+	if (periodic && (since == EQ_NO_DAY || on < since)) {
 		field_fail(err, "inspected_on", "before_installation",
-		           since < 0 ? "a periodic inspection needs the unit's commissioned_on"
+		           since == EQ_NO_DAY ? "a periodic inspection needs the unit's commissioned_on"
 		                     : "a periodic inspection cannot be before the unit was installed "
 		                       "and put into use (%s)",
 		           r.v[EU_COMMISSIONED_ON]);
@@ -951,11 +912,11 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		goto refuse;
 	}
 	int done = atoi(r.v[EU_INSPECTIONS_DONE]) + (periodic ? 1 : 0);
-	int32_t last = day_of(r.v[EU_LAST_INSPECTED_ON]);
-	int latest = last < 0 || on >= last;
-	int32_t due = day_of(r.v[EU_NEXT_DUE]);
+	int32_t last = eq_day_of(r.v[EU_LAST_INSPECTED_ON]);
+	int latest = last == EQ_NO_DAY || on >= last;
+	int32_t due = eq_day_of(r.v[EU_NEXT_DUE]);
 	if (rule && (periodic || concl == EQ_FAIL)) {
-		struct eq_inspected in = {since >= 0 ? since : on, on, concl, ins->safety_grade, done};
+		struct eq_inspected in = {since != EQ_NO_DAY ? since : on, on, concl, ins->safety_grade, done};
 		const char *why = NULL;
 		int32_t next;
 		int k = eq_next_due(rule, &in, &next, &why);
@@ -965,23 +926,23 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 			goto refuse;
 		}
 		if (latest)
-			due = k == 0 ? next : -1;
+			due = k == 0 ? next : EQ_NO_DAY;
 		ins->next_due = k == 0 ? arena_strdup(a, (char[11]){0}) : NULL;
 		if (k == 0)
 			date_format(next, (char *)ins->next_due);
 	}
 	if (latest) {
-		set_str(&r, a, EU_LAST_INSPECTED_ON, ins->inspected_on);
-		set_str(&r, a, EU_LAST_CONCLUSION, ins->conclusion);
+		eq_set_str(&r, a, EU_LAST_INSPECTED_ON, ins->inspected_on);
+		eq_set_str(&r, a, EU_LAST_CONCLUSION, ins->conclusion);
 		if (ins->safety_grade)
-			set_int(&r, a, EU_SAFETY_GRADE, ins->safety_grade);
-		set_day(&r, a, EU_NEXT_DUE, due);
+			eq_set_int(&r, a, EU_SAFETY_GRADE, ins->safety_grade);
+		eq_set_day(&r, a, EU_NEXT_DUE, due);
 	}
-	set_int(&r, a, EU_INSPECTIONS_DONE, done);
+	eq_set_int(&r, a, EU_INSPECTIONS_DONE, done);
 	char now[32];
 	eq_now_iso(now);
-	set_str(&r, a, EU_UPDATED_AT, now);
-	set_int(&r, a, EU_VERSION, atoll(r.v[EU_VERSION]) + 1);
+	eq_set_str(&r, a, EU_UPDATED_AT, now);
+	eq_set_int(&r, a, EU_VERSION, atoll(r.v[EU_VERSION]) + 1);
 	ins->created_at = arena_strdup(a, now);
 	verdict = EQ_ERROR;
 
