@@ -573,8 +573,8 @@ char *record_to_json(const struct record *r)
 	return buf_steal(&b, NULL);
 }
 
-void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st,
-                     int first, int n, struct arena *a)
+void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st, int first,
+                     int n, struct arena *a)
 {
 	record_init(r, t);
 	for (int i = 0; i < n; i++) {

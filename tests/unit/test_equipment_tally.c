@@ -24,8 +24,8 @@
 #include "platform/migrate.h"
 #include "tempdb.h"
 
-#define STEPS      1500 /* random writes */
-#define CHECK_EVERY 50  /* writes between comparisons */
+#define STEPS       1500 /* random writes */
+#define CHECK_EVERY 50   /* writes between comparisons */
 
 static const struct actor ALL = {.name = "test", .all_regions = 1};
 static const int COUNTIES[] = {540102, 540103, 540121, 540202, 540221, 540302, 542521};
@@ -33,7 +33,7 @@ static const int COUNTIES[] = {540102, 540103, 540121, 540202, 540221, 540302, 5
 static const char *const CATEGORIES[] = {"1100", "2100", "3110", "3310", "4300",
                                          "4100", "6100", "7000", "8300", "9100"};
 #define NCATEGORIES ((int)(sizeof CATEGORIES / sizeof *CATEGORIES))
-#define NFIRMS 12
+#define NFIRMS      12
 
 struct fx {
 	struct tempdb tmp;
@@ -88,11 +88,12 @@ static int fx_setup(void **state)
 		snprintf(x->firms[i], sizeof x->firms[i], "91540000TEST%05dX", i % 100000);
 		x->firm_region[i] = COUNTIES[i % NCOUNTIES];
 		char sql[400];
-		snprintf(sql, sizeof sql,
-		         "INSERT INTO enterprise (credit_code, name, region_code, industry, created_at, "
-		         "updated_at) VALUES ('%s', 'firm %d', %d, 'C', '2026-01-01T00:00:00Z', "
-		         "'2026-01-01T00:00:00Z')",
-		         x->firms[i], i, x->firm_region[i]);
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO enterprise (credit_code, name, region_code, industry, created_at, "
+		    "updated_at) VALUES ('%s', 'firm %d', %d, 'C', '2026-01-01T00:00:00Z', "
+		    "'2026-01-01T00:00:00Z')",
+		    x->firms[i], i, x->firm_region[i]);
 		if (db_exec(x->db, sql) != 0)
 			return -1;
 	}
@@ -250,11 +251,12 @@ static void op_operator(struct fx *x, int32_t today)
 	snprintf(category, sizeof category, "%c000", CATEGORIES[pick(x, NCATEGORIES)][0]);
 	char sql[512];
 	if (certified)
-		snprintf(sql, sizeof sql,
-		         "INSERT INTO eq_operator (name, employer, region_code, category, cert_no, "
-		         "valid_until, on_duty, created_at, updated_at) VALUES ('p', '%s', %d, '%s', "
-		         "'C%lld', '%s', %d, 'x', 'x')",
-		         x->firms[f], x->firm_region[f], category, (long long)x->nops, u, on_duty);
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO eq_operator (name, employer, region_code, category, cert_no, "
+		    "valid_until, on_duty, created_at, updated_at) VALUES ('p', '%s', %d, '%s', "
+		    "'C%lld', '%s', %d, 'x', 'x')",
+		    x->firms[f], x->firm_region[f], category, (long long)x->nops, u, on_duty);
 	else
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO eq_operator (name, employer, region_code, category, on_duty, "
@@ -280,15 +282,15 @@ static void op_accident(struct fx *x, int32_t today)
 	char d[11];
 	day_text(when, d);
 	char sql[700];
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO eq_accident (use_unit, region_code, category, occurred_on, reported_on, "
-	         "level, summary, status, cause, responsible_handled, measures_done, people_educated, "
-	         "closed_on, created_at, updated_at) VALUES ('%s', %d, '%s', '%s', '%s', 'general', "
-	         "'s', '%s', %s, %s, %s, %s, %s, 'x', 'x')",
-	         x->firms[f], x->firm_region[f], CATEGORIES[pick(x, NCATEGORIES)], d, d,
-	         closed ? "closed" : "investigating", closed ? "'c'" : "NULL",
-	         closed ? "'r'" : "NULL", closed ? "'m'" : "NULL", closed ? "'e'" : "NULL",
-	         closed ? "'2026-01-01'" : "NULL");
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO eq_accident (use_unit, region_code, category, occurred_on, reported_on, "
+	    "level, summary, status, cause, responsible_handled, measures_done, people_educated, "
+	    "closed_on, created_at, updated_at) VALUES ('%s', %d, '%s', '%s', '%s', 'general', "
+	    "'s', '%s', %s, %s, %s, %s, %s, 'x', 'x')",
+	    x->firms[f], x->firm_region[f], CATEGORIES[pick(x, NCATEGORIES)], d, d,
+	    closed ? "closed" : "investigating", closed ? "'c'" : "NULL", closed ? "'r'" : "NULL",
+	    closed ? "'m'" : "NULL", closed ? "'e'" : "NULL", closed ? "'2026-01-01'" : "NULL");
 	assert_int_equal(db_begin_write(x->db), 0);
 	assert_int_equal(db_exec(x->db, sql), 0);
 	struct db_stmt *st = db_prepare(x->db, "SELECT category FROM eq_accident WHERE rowid = "
@@ -336,9 +338,9 @@ static void same_rates(struct fx *x, const struct eq_rates_query *q, const char 
 		int w = 0;
 		for (int i = 0; i < s[k]->n; i++) {
 			const struct eq_rates *r = &s[k]->r[i];
-			int zero = !r->registration.den && !r->registration.num && !r->inspection.den &&
-			           !r->inspection.num && !r->operators.den && !r->operators.num &&
-			           !r->accidents.den && !r->accidents.num;
+			int zero = !r->registration.den && !r->registration.num &&
+			           !r->inspection.den && !r->inspection.num && !r->operators.den &&
+			           !r->operators.num && !r->accidents.den && !r->accidents.num;
 			if (!zero || q->by == 0) {
 				s[k]->region[w] = s[k]->region[i];
 				s[k]->r[w++] = *r;
@@ -350,17 +352,19 @@ static void same_rates(struct fx *x, const struct eq_rates_query *q, const char 
 		fail_msg("%s: %d groups from the tallies, %d from the rows", what, a.n, b.n);
 	for (int i = 0; i < a.n; i++) {
 		if (a.region[i] != b.region[i] || memcmp(&a.r[i], &b.r[i], sizeof a.r[i]) != 0)
-			fail_msg("%s, region %d: tallies reg %lld/%lld insp %lld/%lld op %lld/%lld acc "
-			         "%lld/%lld; rows reg %lld/%lld insp %lld/%lld op %lld/%lld acc %lld/%lld",
-			         what, a.region[i], (long long)a.r[i].registration.num,
-			         (long long)a.r[i].registration.den, (long long)a.r[i].inspection.num,
-			         (long long)a.r[i].inspection.den, (long long)a.r[i].operators.num,
-			         (long long)a.r[i].operators.den, (long long)a.r[i].accidents.num,
-			         (long long)a.r[i].accidents.den, (long long)b.r[i].registration.num,
-			         (long long)b.r[i].registration.den, (long long)b.r[i].inspection.num,
-			         (long long)b.r[i].inspection.den, (long long)b.r[i].operators.num,
-			         (long long)b.r[i].operators.den, (long long)b.r[i].accidents.num,
-			         (long long)b.r[i].accidents.den);
+			fail_msg(
+			    "%s, region %d: tallies reg %lld/%lld insp %lld/%lld op %lld/%lld acc "
+			    "%lld/%lld; rows reg %lld/%lld insp %lld/%lld op %lld/%lld acc "
+			    "%lld/%lld",
+			    what, a.region[i], (long long)a.r[i].registration.num,
+			    (long long)a.r[i].registration.den, (long long)a.r[i].inspection.num,
+			    (long long)a.r[i].inspection.den, (long long)a.r[i].operators.num,
+			    (long long)a.r[i].operators.den, (long long)a.r[i].accidents.num,
+			    (long long)a.r[i].accidents.den, (long long)b.r[i].registration.num,
+			    (long long)b.r[i].registration.den, (long long)b.r[i].inspection.num,
+			    (long long)b.r[i].inspection.den, (long long)b.r[i].operators.num,
+			    (long long)b.r[i].operators.den, (long long)b.r[i].accidents.num,
+			    (long long)b.r[i].accidents.den);
 	}
 }
 
@@ -376,23 +380,26 @@ static void compare_all(struct fx *x, int32_t today)
 	                 some_day(x, today - 3000, today + 3000),
 	                 some_day(x, today - 40, today + 40)};
 	struct actor lhasa = {.name = "l", .nranges = 1, .lo = {540100}, .hi = {540199}};
-	struct actor two = {.name = "t", .nranges = 2, .lo = {540100, 540300}, .hi = {540199, 540399}};
+	struct actor two = {
+	    .name = "t", .nranges = 2, .lo = {540100, 540300}, .hi = {540199, 540399}};
 	const struct actor *whos[] = {&ALL, &lhasa, &two};
 	for (size_t i = 0; i < sizeof ons / sizeof *ons; i++)
 		for (int by = 0; by < 3; by++)
 			for (int w = 0; w < 3; w++)
 				for (int c = 0; c < 3; c++) {
 					struct eq_rates_query q = {0};
-					assert_int_equal(eq_scope_make(whos[w], w == 0 && c == 2 ? 540200 : 0,
-					                               &q.scope),
-					                 0);
+					assert_int_equal(
+					    eq_scope_make(whos[w], w == 0 && c == 2 ? 540200 : 0,
+					                  &q.scope),
+					    0);
 					q.category = c == 1 ? "3000" : NULL;
 					q.on = ons[i];
 					q.from = some_day(x, today - 900, today);
 					q.to = some_day(x, q.from, today + 10);
 					q.by = by;
 					char what[120];
-					snprintf(what, sizeof what, "on %d by %d who %d cat %d after %lld writes",
+					snprintf(what, sizeof what,
+					         "on %d by %d who %d cat %d after %lld writes",
 					         (int)ons[i], by, w, c, (long long)x->nops);
 					same_rates(x, &q, what);
 				}
@@ -443,18 +450,20 @@ static void test_tallies_equal_rows(void **state)
 	free(live);
 	/* The run did exercise every kind of write. */
 	struct db_stmt *st = db_prepare(
-	    x->db, "SELECT (SELECT count(*) FROM eq_unit), (SELECT count(*) FROM eq_inspection), "
-	           "(SELECT count(*) FROM eq_unit WHERE status = 'in_use' AND next_due < date('now')), "
-	           "(SELECT count(*) FROM eq_operator), (SELECT count(*) FROM audit_log WHERE action = "
-	           "'equipment.unit.delete')");
+	    x->db,
+	    "SELECT (SELECT count(*) FROM eq_unit), (SELECT count(*) FROM eq_inspection), "
+	    "(SELECT count(*) FROM eq_unit WHERE status = 'in_use' AND next_due < date('now')), "
+	    "(SELECT count(*) FROM eq_operator), (SELECT count(*) FROM audit_log WHERE action = "
+	    "'equipment.unit.delete')");
 	assert_int_equal(db_step(st), DB_ROW);
 	for (int i = 0; i < 5; i++)
 		assert_true(db_col_int64(st, i) > 0);
 	db_reset(st);
 	/* Emptied dates leave no rows behind. */
-	st = db_prepare(x->db, "SELECT (SELECT count(*) FROM eq_tally_day WHERE n = 0) + (SELECT "
-	                       "count(*) FROM eq_tally_month WHERE n = 0) + (SELECT count(*) FROM "
-	                       "eq_tally WHERE n <= 0) + (SELECT count(*) FROM eq_tally_day WHERE n < 0)");
+	st = db_prepare(x->db,
+	                "SELECT (SELECT count(*) FROM eq_tally_day WHERE n = 0) + (SELECT "
+	                "count(*) FROM eq_tally_month WHERE n = 0) + (SELECT count(*) FROM "
+	                "eq_tally WHERE n <= 0) + (SELECT count(*) FROM eq_tally_day WHERE n < 0)");
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int64(st, 0), 0);
 	db_reset(st);
@@ -469,7 +478,8 @@ static int check_grade(void *ctx, const struct eq_unit *u)
 {
 	struct grade_check *c = ctx;
 	if (strcmp(u->hazard, c->want) != 0)
-		fail_msg("unit %s listed as %s, graded %s", u->r.v[EU_DEVICE_CODE], c->want, u->hazard);
+		fail_msg("unit %s listed as %s, graded %s", u->r.v[EU_DEVICE_CODE], c->want,
+		         u->hazard);
 	c->n++;
 	return 0;
 }

@@ -12,7 +12,6 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-
 /* ---- The field table ---------------------------------------------------------------------- */
 
 static const char *const LEVELS[] = {"general", "larger", "major", "especially_major", NULL};
@@ -328,7 +327,8 @@ static int accident_rules_check(struct record *r, const struct record *before, i
                                 struct arena *a, struct field_error *err)
 {
 	int32_t today = eq_today();
-	int32_t occurred = eq_day_of(r->v[EA_OCCURRED_ON]), reported = eq_day_of(r->v[EA_REPORTED_ON]);
+	int32_t occurred = eq_day_of(r->v[EA_OCCURRED_ON]),
+	        reported = eq_day_of(r->v[EA_REPORTED_ON]);
 	if (occurred > today)
 		return field_fail(err, "occurred_on", "in_future",
 		                  "occurred_on cannot be in the future");
@@ -486,7 +486,8 @@ int eq_accident_list(struct db *db, const struct actor *who, const struct eq_acc
 		record_from_row(&r, &ACCIDENT_TYPE, st, 0, EA_VERSION + 1, a);
 		finish_view(a, &r);
 		n++;
-		snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[EA_OCCURRED_ON]), r.v[EA_ID]);
+		snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[EA_OCCURRED_ON]),
+		         r.v[EA_ID]);
 		stop = fn(ctx, &r);
 	}
 	db_finalize(st);
@@ -615,8 +616,8 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 	struct eq_tally_row tb, ta;
 	eq_accident_tally_row(&before, &tb);
 	eq_accident_tally_row(&r, &ta);
-	const char *action =
-	    eq_is(r.v[EA_STATUS], "closed") ? "equipment.accident.close" : "equipment.accident.update";
+	const char *action = eq_is(r.v[EA_STATUS], "closed") ? "equipment.accident.close"
+	                                                     : "equipment.accident.update";
 	char *bj = stored_json(&before), *aj = stored_json(&r);
 	int ok =
 	    store_accident_write(db, id, 0, &r, 0) == DB_DONE &&

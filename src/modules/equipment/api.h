@@ -21,13 +21,12 @@ int eq_service_error(struct http_response *res, int rc, const struct field_error
 
 /* The {id} of a path (a positive 64-bit integer) into *id. Returns 0, or -1 after answering
  * 404 for a what that cannot exist ("operator", "accident"...). */
-int eq_id_param(struct http_request *req, struct http_response *res, const char *what,
-                int64_t *id);
+int eq_id_param(struct http_request *req, struct http_response *res, const char *what, int64_t *id);
 
 /* Reads the JSON body into in (a record of type t). Returns EQ_OK; EQ_INVALID with *err; or 1
  * when the body was not JSON, which is answered already. */
-int eq_record_body(struct http_request *req, struct http_response *res,
-                   const struct record_type *t, struct record *in, struct field_error *err);
+int eq_record_body(struct http_request *req, struct http_response *res, const struct record_type *t,
+                   struct record *in, struct field_error *err);
 
 /* Ends a list answer begun with {"items":[ : the next cursor (or null), any members in extra
  * (or NULL), then sends it with 200. */
@@ -44,9 +43,9 @@ int eq_record_row(void *ctx, const struct record *r);
 
 /* A record-shaped part of the module, for the shared handlers below. */
 struct eq_resource {
-	const char *what;                /* "operator", for messages */
-	const struct record_type *type;  /* its fields */
-	int version_field;               /* field holding the version (the ETag), or -1 */
+	const char *what;               /* "operator", for messages */
+	const struct record_type *type; /* its fields */
+	int version_field;              /* field holding the version (the ETag), or -1 */
 	int (*get)(struct db *db, const struct actor *who, int64_t id, struct arena *a,
 	           struct record *out);
 	int (*create)(struct db *db, const struct actor *who, const struct record *in,
@@ -73,8 +72,7 @@ void eq_write_rates(struct buf *out, const struct eq_rates *r);
 
 /* Reads region, category, on, from, to into q with the caller's scope. Returns 0, or -1 after
  * answering 400. */
-int eq_rates_params(struct http_request *req, struct http_response *res,
-                    struct eq_rates_query *q);
+int eq_rates_params(struct http_request *req, struct http_response *res, struct eq_rates_query *q);
 
 /* Appends the module's OpenAPI component schemas ("Name":{...}, each followed by a comma):
  * eq_schemas_write writes every part's. */

@@ -9,47 +9,95 @@
 #define NSTR(name)       "\"" name "\":{\"type\":\"string\",\"nullable\":true}"
 #define INT(name)        "\"" name "\":{\"type\":\"integer\"}"
 #define LIST(name, item)                                                                           \
-	OBJ(name, "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item   \
-	          "\"}},\"next_cursor\":{\"type\":\"string\",\"nullable\":true},\"total\":{\"type\":" \
-	          "\"integer\"}")
-#define RATE "{\"type\":\"object\",\"properties\":{" INT("num") "," INT("den") ",\"rate\":{\"type\":\"number\",\"nullable\":true}}}"
+	OBJ(name,                                                                                  \
+	    "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item       \
+	    "\"}},\"next_cursor\":{\"type\":\"string\",\"nullable\":true},\"total\":{\"type\":"    \
+	    "\"integer\"}")
+#define RATE                                                                                       \
+	"{\"type\":\"object\",\"properties\":{" INT("num") "," INT(                                \
+	    "den") ",\"rate\":{\"type\":\"number\",\"nullable\":true}}}"
 #define RATES                                                                                      \
-	"\"registration\":" RATE ",\"inspection\":" RATE ",\"operators\":" RATE ",\"accidents\":" RATE
+	"\"registration\":" RATE ",\"inspection\":" RATE ",\"operators\":" RATE                    \
+	",\"accidents\":" RATE
 
-static const char SCHEMAS[] =
-    OBJ("EquipmentRule", STR("id") "," STR("category") "," STR("kind") "," INT("first_months") ","
-        INT("interval_months") ",\"conclusions\":{\"type\":\"array\",\"items\":{\"type\":"
-        "\"string\"}},\"variants\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}")
-    OBJ("EquipmentCategory", STR("code") "," NSTR("parent") "," STR("name_zh") "," NSTR("name_bo")
-        "," STR("name_en") ",\"by_batch\":{\"type\":\"boolean\"},\"rule\":{\"$ref\":"
-        "\"#/components/schemas/EquipmentRule\"}")
-    OBJ("EquipmentRulePatch", STR("kind") "," INT("first_months") "," INT("interval_months") ","
-        STR("grade_months") "," INT("count_first") "," STR("ages") "," STR("conclusions") ","
-        STR("basis") "," STR("note"))
-    OBJ("EquipmentCategoryList", "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
-        "\"#/components/schemas/EquipmentCategory\"}}")
-    LIST("EquipmentUnitList", "EquipmentUnit")
-    OBJ("EquipmentDefect", STR("id") "," STR("description") "," STR("deadline") ","
-        NSTR("rectified_on"))
-    OBJ("EquipmentDefectPatch", STR("rectified_on"))
-    OBJ("EquipmentInspection", STR("id") "," STR("kind") "," STR("institution") ","
-        STR("inspector") "," STR("inspected_on") "," STR("conclusion") ",\"safety_grade\":{"
-        "\"type\":\"integer\",\"nullable\":true}," NSTR("report_no") "," NSTR("note") ","
-        NSTR("next_due") "," STR("created_at") ",\"defects\":{\"type\":\"array\",\"items\":{"
-        "\"$ref\":\"#/components/schemas/EquipmentDefect\"}}")
-    OBJ("EquipmentInspectionInput", STR("kind") "," STR("institution") "," STR("inspector") ","
-        STR("inspected_on") "," STR("conclusion") "," INT("safety_grade") "," STR("report_no")
-        "," STR("note") ",\"defects\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
-        "\"properties\":{" STR("description") "," STR("deadline") "}}}")
-    OBJ("EquipmentInspectionList", "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
-        "\"#/components/schemas/EquipmentInspection\"}}")
-    OBJ("EquipmentInspectionResult", "\"inspection\":{\"$ref\":\"#/components/schemas/"
-        "EquipmentInspection\"},\"unit\":{\"$ref\":\"#/components/schemas/EquipmentUnit\"}")
-    OBJ("EquipmentRateSet", RATES)
-    OBJ("EquipmentRates", STR("on") "," STR("from") "," STR("to") "," STR("by")
-        ",\"total\":{\"$ref\":\"#/components/schemas/EquipmentRateSet\"},\"items\":{\"type\":"
-        "\"array\",\"items\":{\"type\":\"object\",\"properties\":{" NSTR("region_code") ","
-        NSTR("use_unit") "," NSTR("name") "," RATES "}}}");
+static const char SCHEMAS[] = OBJ(
+    "EquipmentRule",
+    STR("id") "," STR("category") "," STR("kind") "," INT("first_months") "," INT(
+        "interval_months") ",\"conclusions\":{\"type\":\"array\",\"items\":{\"type\":"
+                           "\"string\"}},\"variants\":{\"type\":\"array\",\"items\":{\"type\":"
+                           "\"string\"}}") OBJ("EquipmentCategory",
+                                               STR("code") "," NSTR("parent") "," STR("name_zh") "," NSTR(
+                                                   "name_bo") "," STR("name_en") ",\"by_batch\":{"
+                                                                                 "\"type\":"
+                                                                                 "\"boolean\"},"
+                                                                                 "\"rule\":{\"$"
+                                                                                 "ref\":"
+                                                                                 "\"#/components/"
+                                                                                 "schemas/"
+                                                                                 "EquipmentRule\"}")
+    OBJ("EquipmentRulePatch",
+        STR("kind") "," INT("first_months") "," INT("interval_months") "," STR("grade_months") "," INT(
+            "count_first") "," STR("ages") "," STR("conclusions") "," STR("basis") "," STR("note"))
+        OBJ("EquipmentCategoryList", "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
+                                     "\"#/components/schemas/EquipmentCategory\"}}")
+            LIST("EquipmentUnitList", "EquipmentUnit") OBJ(
+                "EquipmentDefect",
+                STR("id") "," STR("description") "," STR("deadline") "," NSTR("rectified_on"))
+                OBJ("EquipmentDefectPatch", STR("rectified_on")) OBJ(
+                    "EquipmentInspection",
+                    STR("id") "," STR("kind") "," STR("institution") "," STR("inspector") "," STR("inspected_on") "," STR(
+                        "conclusion") ",\"safety_grade\":{"
+                                      "\"type\":\"integer\",\"nullable\":true}," NSTR("report_no") "," NSTR(
+                                          "note") "," NSTR("next_due") "," STR("created_at") ",\"de"
+                                                                                             "fects"
+                                                                                             "\":{"
+                                                                                             "\"typ"
+                                                                                             "e\":"
+                                                                                             "\"arr"
+                                                                                             "ay\","
+                                                                                             "\"ite"
+                                                                                             "ms\":"
+                                                                                             "{"
+                                                                                             "\"$"
+                                                                                             "ref\""
+                                                                                             ":\"#/"
+                                                                                             "compo"
+                                                                                             "nents"
+                                                                                             "/sche"
+                                                                                             "mas/"
+                                                                                             "Equip"
+                                                                                             "mentD"
+                                                                                             "efect"
+                                                                                             "\"}}")
+                    OBJ("EquipmentInspectionInput",
+                        STR("kind") "," STR("institution") "," STR("inspector") "," STR("inspected_"
+                                                                                        "on") "," STR("conclusion") "," INT(
+                            "safety_grade") "," STR("report_no") "," STR("note") ",\"defects\":{"
+                                                                                 "\"type\":"
+                                                                                 "\"array\","
+                                                                                 "\"items\":{"
+                                                                                 "\"type\":"
+                                                                                 "\"object\","
+                                                                                 "\"properties\":"
+                                                                                 "{" STR("descripti"
+                                                                                         "on") "," STR(
+                                                                                     "deadline") "}"
+                                                                                                 "}"
+                                                                                                 "}")
+                        OBJ("EquipmentInspectionList",
+                            "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
+                            "\"#/components/schemas/EquipmentInspection\"}}")
+                            OBJ("EquipmentInspectionResult",
+                                "\"inspection\":{\"$ref\":\"#/components/schemas/"
+                                "EquipmentInspection\"},\"unit\":{\"$ref\":\"#/components/schemas/"
+                                "EquipmentUnit\"}") OBJ("EquipmentRateSet", RATES)
+                                OBJ("EquipmentRates",
+                                    STR("on") "," STR("from") "," STR("to") "," STR(
+                                        "by") ",\"total\":{\"$ref\":\"#/components/schemas/"
+                                              "EquipmentRateSet\"},\"items\":{\"type\":"
+                                              "\"array\",\"items\":{\"type\":\"object\","
+                                              "\"properties\":{" NSTR("region_code") "," NSTR(
+                                                  "use_unit") "," NSTR("name") "," RATES "}}}");
 
 void eq_schemas_write(struct buf *out)
 {

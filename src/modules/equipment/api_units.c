@@ -20,8 +20,8 @@ int eq_service_error(struct http_response *res, int rc, const struct field_error
 {
 	switch (rc) {
 	case EQ_NOT_FOUND:
-		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope", what,
-		                  key ? key : "");
+		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope",
+		                  what, key ? key : "");
 	case EQ_INVALID:
 		return http_error(res, API_BAD_REQUEST, err->code, err->field, "%s", err->message);
 	case EQ_CONFLICT:
@@ -34,8 +34,7 @@ int eq_service_error(struct http_response *res, int rc, const struct field_error
 	}
 }
 
-int eq_id_param(struct http_request *req, struct http_response *res, const char *what,
-                int64_t *id)
+int eq_id_param(struct http_request *req, struct http_response *res, const char *what, int64_t *id)
 {
 	if (field_int_parse_cstr(req->params[0], 1, INT64_MAX, id) != 0)
 		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope",
@@ -44,8 +43,8 @@ int eq_id_param(struct http_request *req, struct http_response *res, const char 
 	return 0;
 }
 
-int eq_record_body(struct http_request *req, struct http_response *res,
-                   const struct record_type *t, struct record *in, struct field_error *err)
+int eq_record_body(struct http_request *req, struct http_response *res, const struct record_type *t,
+                   struct record *in, struct field_error *err)
 {
 	json_t *body = http_body_json(req, res);
 	if (body == NULL)
@@ -122,28 +121,31 @@ static int categories_list(struct http_request *req, struct http_response *res)
 			else
 				json_write_string(&res->body, v, len);
 		}
-		buf_printf(&res->body, ",\"by_batch\":%s,\"rule\":",
-		           db_col_int64(st, 5) ? "true" : "false");
+		buf_printf(&res->body,
+		           ",\"by_batch\":%s,\"rule\":", db_col_int64(st, 5) ? "true" : "false");
 		const struct eq_rule *r = eq_rule_find(&rules, code, NULL);
 		if (r == NULL) {
 			buf_puts(&res->body, "null}");
 			continue;
 		}
 		static const char *const KINDS[] = {"none", "fixed", "grade", "age", "count"};
-		buf_printf(&res->body,
-		           "{\"id\":\"%lld\",\"category\":\"%s\",\"kind\":\"%s\",\"first_months\":%d,"
-		           "\"interval_months\":%d,\"conclusions\":[",
-		           (long long)r->id, r->category, KINDS[r->kind], r->first_months,
-		           r->interval_months);
+		buf_printf(
+		    &res->body,
+		    "{\"id\":\"%lld\",\"category\":\"%s\",\"kind\":\"%s\",\"first_months\":%d,"
+		    "\"interval_months\":%d,\"conclusions\":[",
+		    (long long)r->id, r->category, KINDS[r->kind], r->first_months,
+		    r->interval_months);
 		int k = 0;
 		for (unsigned c = EQ_PASS; c <= EQ_FAIL; c <<= 1)
 			if (r->conclusions & c)
-				buf_printf(&res->body, "%s\"%s\"", k++ ? "," : "", eq_conclusion_name(c));
+				buf_printf(&res->body, "%s\"%s\"", k++ ? "," : "",
+				           eq_conclusion_name(c));
 		buf_puts(&res->body, "],\"variants\":[");
 		k = 0;
 		for (size_t i = 0; i < rules.n; i++)
 			if (rules.v[i].variant[0] && strcmp(rules.v[i].category, r->category) == 0)
-				buf_printf(&res->body, "%s\"%s\"", k++ ? "," : "", rules.v[i].variant);
+				buf_printf(&res->body, "%s\"%s\"", k++ ? "," : "",
+				           rules.v[i].variant);
 		buf_puts(&res->body, "]}}");
 	}
 	db_reset(st);
@@ -184,7 +186,8 @@ static int rules_update(struct http_request *req, struct http_response *res)
 			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(v));
 			patch[col] = arena_strdup(&req->arena, n);
 		} else {
-			patch[col] = arena_strdup(&req->arena, json_is_null(v) ? "" : json_string_value(v));
+			patch[col] =
+			    arena_strdup(&req->arena, json_is_null(v) ? "" : json_string_value(v));
 		}
 	}
 	json_decref(body);
@@ -198,7 +201,8 @@ static int rules_update(struct http_request *req, struct http_response *res)
 	char msg[200];
 	int rc = eq_rule_update(req->db, &who, id, patch, &column, msg, sizeof msg);
 	if (rc == 1)
-		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no rule %s", req->params[0]);
+		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no rule %s",
+		                  req->params[0]);
 	if (rc == 2)
 		return http_error(res, API_BAD_REQUEST, "invalid", column, "%s", msg);
 	if (rc != 0)
@@ -405,8 +409,8 @@ static int units_update(struct http_request *req, struct http_response *res)
 		rc = EQ_INVALID;
 	struct actor who = api_actor(req);
 	if (rc == EQ_OK)
-		rc = eq_unit_update(req->db, &who, req->params[0], &patch, if_version, &req->arena, &out,
-		                    &err);
+		rc = eq_unit_update(req->db, &who, req->params[0], &patch, if_version, &req->arena,
+		                    &out, &err);
 	if (rc != EQ_OK)
 		return eq_service_error(res, rc, &err, "unit", req->params[0]);
 	unit_response(res, &out, 200);
@@ -485,7 +489,8 @@ static int inspections_list(struct http_request *req, struct http_response *res)
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
 	struct list_ctx lc = {&res->body, 0};
-	int rc = eq_inspection_list(req->db, &who, req->params[0], &req->arena, inspection_row, &lc);
+	int rc =
+	    eq_inspection_list(req->db, &who, req->params[0], &req->arena, inspection_row, &lc);
 	if (rc != EQ_OK) {
 		res->body.len = 0;
 		return eq_service_error(res, rc, NULL, "unit", req->params[0]);
@@ -507,7 +512,8 @@ static int inspections_create(struct http_request *req, struct http_response *re
 	json_decref(body);
 	struct actor who = api_actor(req);
 	if (rc == EQ_OK)
-		rc = eq_inspection_add(req->db, &who, req->params[0], ins, &req->arena, &unit, &err);
+		rc =
+		    eq_inspection_add(req->db, &who, req->params[0], ins, &req->arena, &unit, &err);
 	if (rc != EQ_OK)
 		return eq_service_error(res, rc, &err, "unit", req->params[0]);
 	buf_puts(&res->body, "{\"inspection\":");
@@ -617,8 +623,7 @@ static int date_param(struct http_request *req, struct http_response *res, const
 	return 0;
 }
 
-int eq_rates_params(struct http_request *req, struct http_response *res,
-                    struct eq_rates_query *q)
+int eq_rates_params(struct http_request *req, struct http_response *res, struct eq_rates_query *q)
 {
 	memset(q, 0, sizeof *q);
 	int32_t today = eq_today();
@@ -629,7 +634,8 @@ int eq_rates_params(struct http_request *req, struct http_response *res,
 	    date_param(req, res, "to", today, &q->to) != 0)
 		return -1;
 	if (q->from > q->to)
-		return http_error(res, API_BAD_REQUEST, "invalid", "from", "from must not be after to"),
+		return http_error(res, API_BAD_REQUEST, "invalid", "from",
+		                  "from must not be after to"),
 		       -1;
 	const char *region = http_query(req, "region");
 	int64_t code = 0;

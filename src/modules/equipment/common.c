@@ -132,8 +132,7 @@ void eq_set_day(struct record *r, struct arena *a, int i, int32_t day)
 }
 
 int eq_party_check(struct db *db, const struct actor *who, const char *field,
-                   const char *credit_code, struct arena *a, int *region,
-                   struct field_error *err)
+                   const char *credit_code, struct arena *a, int *region, struct field_error *err)
 {
 	if (who->entity_code && strcmp(who->entity_code, credit_code) != 0)
 		return field_fail(err, field, "not_yours",
@@ -151,7 +150,8 @@ int eq_party_check(struct db *db, const struct actor *who, const char *field,
 		return EQ_ERROR;
 	if (!eq_visible(who, *region, credit_code))
 		return field_fail(err, field, "out_of_scope",
-		                  "%s %s is registered outside your jurisdiction", field, credit_code),
+		                  "%s %s is registered outside your jurisdiction", field,
+		                  credit_code),
 		       EQ_INVALID;
 	return EQ_OK;
 }

@@ -84,8 +84,7 @@ void eq_set_day(struct record *r, struct arena *a, int i, int32_t day);
  * (code "unknown_<field>") whose region lies in who's jurisdiction ("out_of_scope"). Returns
  * EQ_OK with *region (the entity's), EQ_INVALID with *err, or EQ_ERROR. */
 int eq_party_check(struct db *db, const struct actor *who, const char *field,
-                   const char *credit_code, struct arena *a, int *region,
-                   struct field_error *err);
+                   const char *credit_code, struct arena *a, int *region, struct field_error *err);
 
 /* Today's date (day number, see platform/dates.h) in China Standard Time (UTC+8, no summer
  * time): the date an officer in Lhasa sees on the wall. */

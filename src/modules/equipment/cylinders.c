@@ -13,7 +13,6 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-
 /* ---- The field table ---------------------------------------------------------------------- */
 
 static const char *const VARIANTS[] = {"corrosive", "general", "inert", "lpg", "lpg50", NULL};

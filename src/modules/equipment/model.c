@@ -8,9 +8,8 @@
 #include "modules/equipment/common.h"
 
 static const char *const VESSEL_CLASSES[] = {"I", "II", "III", NULL};
-static const char *const VARIANTS[] = {"power_station", "nonmetal", "tower",  "mobile",
-                                       "molten",        "corrosive", "inert", "lpg",
-                                       "lpg50",         NULL};
+static const char *const VARIANTS[] = {"power_station", "nonmetal", "tower", "mobile", "molten",
+                                       "corrosive",     "inert",    "lpg",   "lpg50",  NULL};
 
 /* Device code: 4-digit variety (the category code: digits and, for a few, a letter), then
  * 5-digit manufacturer, 4-digit year, 5-digit serial. */
@@ -22,10 +21,11 @@ static int device_code_validate(const struct field_spec *f, const char *v, size_
 	for (size_t i = 0; i < 18; i++) {
 		int ok = (v[i] >= '0' && v[i] <= '9') || (i < 4 && v[i] >= 'A' && v[i] <= 'Z');
 		if (!ok)
-			return field_fail(err, f->name, "invalid",
-			                  "%s: character %zu must be a digit (the first four may be "
-			                  "letters)",
-			                  f->name, i + 1);
+			return field_fail(
+			    err, f->name, "invalid",
+			    "%s: character %zu must be a digit (the first four may be "
+			    "letters)",
+			    f->name, i + 1);
 	}
 	int year = (v[9] - '0') * 1000 + (v[10] - '0') * 100 + (v[11] - '0') * 10 + (v[12] - '0');
 	if (year < 1950 || year > 2199)
@@ -56,8 +56,8 @@ static int category_validate(const struct field_spec *f, const char *v, size_t n
                              struct field_error *err, const char **warning)
 {
 	if (n != 4)
-		return field_fail(err, f->name, "invalid", "%s must be a 4-character catalogue code",
-		                  f->name);
+		return field_fail(err, f->name, "invalid",
+		                  "%s must be a 4-character catalogue code", f->name);
 	return 0;
 }
 
@@ -77,13 +77,14 @@ static int decimal_validate(const struct field_spec *f, const char *v, size_t n,
 	}
 	if (i != n || digits == 0 || digits > 7 || places > 3)
 		return field_fail(err, f->name, "invalid",
-		                  "%s must be a decimal number such as 1.6 (at most 3 places)", f->name);
+		                  "%s must be a decimal number such as 1.6 (at most 3 places)",
+		                  f->name);
 	return 0;
 }
 
 static const struct field_spec UNIT_FIELDS[] = {
-    [EU_DEVICE_CODE] = {"device_code", FT_CODE, FF_REQUIRED | FF_IMMUTABLE | FF_TRIM | FF_UPPER,
-                        18, 0, 0, NULL, device_code_validate,
+    [EU_DEVICE_CODE] = {"device_code", FT_CODE, FF_REQUIRED | FF_IMMUTABLE | FF_TRIM | FF_UPPER, 18,
+                        0, 0, NULL, device_code_validate,
                         "Device code (18 characters: variety, manufacturer, year, serial)"},
     [EU_REG_CODE] = {"reg_code", FT_CODE, FF_TRIM, 20, 0, 0, NULL, reg_code_validate,
                      "Use-registration code (20 digits: category, registering office's division "
@@ -135,14 +136,13 @@ static const struct field_spec UNIT_FIELDS[] = {
                           "Elevators: rated load, kg"},
     [EU_LIFTING_T] = {"lifting_t", FT_CODE, FF_TRIM, 12, 0, 0, NULL, decimal_validate,
                       "Cranes: rated lifting capacity, t"},
-    [EU_SPAN_M] = {"span_m", FT_CODE, FF_TRIM, 12, 0, 0, NULL, decimal_validate,
-                   "Cranes: span, m"},
+    [EU_SPAN_M] = {"span_m", FT_CODE, FF_TRIM, 12, 0, 0, NULL, decimal_validate, "Cranes: span, m"},
     [EU_LENGTH_M] = {"length_m", FT_CODE, FF_TRIM, 12, 0, 0, NULL, decimal_validate,
                      "Piping, ropeways: length, m"},
     [EU_LAST_INSPECTED_ON] = {"last_inspected_on", FT_DATE, FF_READONLY, 0, 0, 0, NULL, NULL,
                               "Date of the last inspection"},
-    [EU_LAST_CONCLUSION] = {"last_conclusion", FT_ENUM, FF_READONLY, 0, 0, 0, EQ_CONCLUSION_NAMES, NULL,
-                            "Its conclusion"},
+    [EU_LAST_CONCLUSION] = {"last_conclusion", FT_ENUM, FF_READONLY, 0, 0, 0, EQ_CONCLUSION_NAMES,
+                            NULL, "Its conclusion"},
     [EU_INSPECTIONS_DONE] = {"inspections_done", FT_INT, FF_READONLY, 0, 0, INT32_MAX, NULL, NULL,
                              "Inspections recorded"},
     [EU_NEXT_DUE] = {"next_due", FT_DATE, FF_READONLY, 0, 0, 0, NULL, NULL,

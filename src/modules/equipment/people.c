@@ -13,7 +13,6 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 
-
 /* ---- The field table ---------------------------------------------------------------------- */
 
 /* Exactly the last four characters of an identity card. Anything longer is refused rather
@@ -390,10 +389,11 @@ int eq_operator_list(struct db *db, const struct actor *who, const struct eq_ope
 	}
 	if (more) {
 		const struct record *last = &rows[n - 1];
-		*next_cursor = f->expiring >= 0
-		                   ? arena_printf(a, "%d.%s", (int)eq_day_of(last->v[EO_VALID_UNTIL]),
-		                                  last->v[EO_ID])
-		                   : arena_strdup(a, last->v[EO_ID]);
+		*next_cursor =
+		    f->expiring >= 0
+		        ? arena_printf(a, "%d.%s", (int)eq_day_of(last->v[EO_VALID_UNTIL]),
+		                       last->v[EO_ID])
+		        : arena_strdup(a, last->v[EO_ID]);
 	}
 	return EQ_OK;
 }

@@ -664,7 +664,8 @@ static void json_page(struct buf *out, const struct public_unit *u, struct arena
 		buf_puts(out, "null");
 	int warn;
 	(void)banner(u, &warn);
-	buf_printf(out, ",\"may_be_used\":%s", eq_is(u->status, "in_use") && !warn ? "true" : "false");
+	buf_printf(out, ",\"may_be_used\":%s",
+	           eq_is(u->status, "in_use") && !warn ? "true" : "false");
 	json_member(out, "maintainer", u->maintainer, 0);
 	struct tri b;
 	bureau_names(u->prefecture, a, &b);

@@ -682,8 +682,9 @@ int eq_rule_update(struct db *db, const struct actor *who, int64_t id,
 	db_reset(st);
 	char key[24];
 	snprintf(key, sizeof key, "%lld", (long long)id);
-	if (after && audit_append(db, who, "equipment.rule.update", "equipment_rule", key, before,
-	                          after, "ok") == 0 &&
+	if (after &&
+	    audit_append(db, who, "equipment.rule.update", "equipment_rule", key, before, after,
+	                 "ok") == 0 &&
 	    db_commit(db) == 0)
 		result = 0;
 	free(after);

@@ -14,31 +14,33 @@ struct db;
 enum eq_rule_kind {
 	EQ_RULE_NONE,  /* not subject to periodic inspection */
 	EQ_RULE_FIXED, /* first after first_months, then every interval_months */
-	EQ_RULE_GRADE, /* first after first_months, then by the safety grade of the last inspection */
+	EQ_RULE_GRADE, /* first after first_months, then by the safety grade of the last inspection
+	                */
 	EQ_RULE_AGE,   /* elevators: inspected in the years of age listed in ages[], yearly after */
-	EQ_RULE_COUNT, /* cylinders: count_first inspections every first_months, then interval_months */
+	EQ_RULE_COUNT, /* cylinders: count_first inspections every first_months, then
+	                  interval_months */
 };
 
 enum eq_conclusion {
 	EQ_PASS = 1 << 0,        /* 合格 / 符合要求 */
 	EQ_CONDITIONAL = 1 << 1, /* 基本符合要求: pass with conditions, defects to rectify */
-	EQ_FAIL = 1 << 2,        /* 不合格 / 不符合要求: may not be used until re-inspected */
+	EQ_FAIL = 1 << 2, /* 不合格 / 不符合要求: may not be used until re-inspected */
 };
 
 #define EQ_RULE_MAX_AGES 16
 
 struct eq_rule {
 	int64_t id;
-	char category[5];      /* code or prefix */
-	char variant[24];      /* "" for the prefix's default */
+	char category[5]; /* code or prefix */
+	char variant[24]; /* "" for the prefix's default */
 	enum eq_rule_kind kind;
-	int first_months;      /* first inspection after commissioning (manufacture, cylinders) */
-	int interval_months;   /* the usual interval */
-	int grade_months[6];   /* EQ_RULE_GRADE: [grade] months, 0 = may not be used */
+	int first_months;    /* first inspection after commissioning (manufacture, cylinders) */
+	int interval_months; /* the usual interval */
+	int grade_months[6]; /* EQ_RULE_GRADE: [grade] months, 0 = may not be used */
 	int ages[EQ_RULE_MAX_AGES]; /* EQ_RULE_AGE: years of age with an inspection, ascending */
 	int nages;
-	int count_first;       /* EQ_RULE_COUNT */
-	unsigned conclusions;  /* enum eq_conclusion bits allowed */
+	int count_first;      /* EQ_RULE_COUNT */
+	unsigned conclusions; /* enum eq_conclusion bits allowed */
 };
 
 struct eq_rules {
@@ -89,11 +91,11 @@ const char *eq_conclusion_name(unsigned c);
 int eq_first_due(const struct eq_rule *rule, int32_t commissioned, int32_t *due);
 
 struct eq_inspected {
-	int32_t commissioned;  /* day put into use (manufacture, cylinders) */
-	int32_t inspected;     /* day of this inspection */
-	unsigned conclusion;   /* enum eq_conclusion */
-	int safety_grade;      /* 1..5 as found by this inspection, 0 if none given */
-	int done;              /* periodic inspections done including this one */
+	int32_t commissioned; /* day put into use (manufacture, cylinders) */
+	int32_t inspected;    /* day of this inspection */
+	unsigned conclusion;  /* enum eq_conclusion */
+	int safety_grade;     /* 1..5 as found by this inspection, 0 if none given */
+	int done;             /* periodic inspections done including this one */
 };
 
 /*

@@ -173,55 +173,52 @@ int eq_tally_rebuild(struct db *db)
 #define ROWS_OF(kind, date, from)                                                                  \
 	"SELECT '" kind "', " DAY(date) ", region_code, " TOP ", count(*) FROM " from              \
 	                                " GROUP BY 2, 3, 4"
-	static const char
-	    *const
-	        SQL
-	            [] =
-	                {
-	                    "DELETE FROM eq_tally",
-	                    "DELETE FROM eq_tally_day",
-	                    "DELETE FROM eq_tally_month",
-	                    ("INSERT INTO eq_tally (kind, region_code, category, n) "
-	                     "SELECT 'in_use', region_code, " TOP
-	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
-	                     "GROUP BY 2, 3 UNION ALL "
-	                     "SELECT 'registered', region_code, " TOP
-	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = "
-	                     "'in_use' AND reg_code IS NOT NULL GROUP BY 2, 3 UNION ALL "
-	                     "SELECT 'subject', region_code, " TOP
-	                     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
-	                     "AND next_due IS NOT NULL GROUP BY 2, 3 UNION ALL "
-	                     "SELECT 'on_duty', region_code, " TOP
-	                     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
-	                     "GROUP BY 2, 3 UNION ALL "
-	                     "SELECT 'certified', region_code, " TOP
-	                     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
-	                     "AND cert_no IS NOT NULL GROUP BY 2, 3"),
-	                    ("INSERT INTO eq_tally_day (kind, day, region_code, category, "
-	                     "n) " ROWS_OF(
-	                         "due", "next_due",
-	                         "eq_unit NOT INDEXED WHERE status = 'in_use' AND next_due IS NOT "
-	                         "NULL") " UNION ALL " ROWS_OF("expires", "valid_until",
-	                                                       "eq_operator NOT INDEXED WHERE "
-	                                                       "on_duty = 1 AND cert_no IS NOT "
-	                                                       "NULL") " UNION ALL " ROWS_OF("accid"
-	                                                                                     "ent",
-	                                                                                     "occur"
-	                                                                                     "red_"
-	                                                                                     "on",
-	                                                                                     "eq_"
-	                                                                                     "accid"
-	                                                                                     "ent "
-	                                                                                     "NOT "
-	                                                                                     "INDEX"
-	                                                                                     "ED") " UNION ALL " ROWS_OF("closed",
-	                                                                                                                 "occurred_on",
-	                                                                                                                 "eq_accident NOT INDEXED WHERE status = 'closed'")),
-	                    ("INSERT INTO eq_tally_month (kind, month, region_code, category, n) "
-	                     "SELECT kind, day / "
-	                     "100, region_code, category, sum(n) FROM eq_tally_day GROUP BY 1, 2, "
-	                     "3, 4"),
-	                };
+	static const char *const SQL[] = {
+	    "DELETE FROM eq_tally",
+	    "DELETE FROM eq_tally_day",
+	    "DELETE FROM eq_tally_month",
+	    ("INSERT INTO eq_tally (kind, region_code, category, n) "
+	     "SELECT 'in_use', region_code, " TOP
+	     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
+	     "GROUP BY 2, 3 UNION ALL "
+	     "SELECT 'registered', region_code, " TOP
+	     ", count(*) FROM eq_unit NOT INDEXED WHERE status = "
+	     "'in_use' AND reg_code IS NOT NULL GROUP BY 2, 3 UNION ALL "
+	     "SELECT 'subject', region_code, " TOP
+	     ", count(*) FROM eq_unit NOT INDEXED WHERE status = 'in_use' "
+	     "AND next_due IS NOT NULL GROUP BY 2, 3 UNION ALL "
+	     "SELECT 'on_duty', region_code, " TOP
+	     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
+	     "GROUP BY 2, 3 UNION ALL "
+	     "SELECT 'certified', region_code, " TOP
+	     ", count(*) FROM eq_operator NOT INDEXED WHERE on_duty = 1 "
+	     "AND cert_no IS NOT NULL GROUP BY 2, 3"),
+	    ("INSERT INTO eq_tally_day (kind, day, region_code, category, "
+	     "n) " ROWS_OF(
+	         "due", "next_due",
+	         "eq_unit NOT INDEXED WHERE status = 'in_use' AND next_due IS NOT "
+	         "NULL") " UNION ALL " ROWS_OF("expires", "valid_until",
+	                                       "eq_operator NOT INDEXED WHERE "
+	                                       "on_duty = 1 AND cert_no IS NOT "
+	                                       "NULL") " UNION ALL " ROWS_OF("accid"
+	                                                                     "ent",
+	                                                                     "occur"
+	                                                                     "red_"
+	                                                                     "on",
+	                                                                     "eq_"
+	                                                                     "accid"
+	                                                                     "ent "
+	                                                                     "NOT "
+	                                                                     "INDEX"
+	                                                                     "ED") " UNION "
+	                                                                           "ALL " ROWS_OF("closed",
+	                                                                                          "occurred_on",
+	                                                                                          "eq_accident NOT INDEXED WHERE status = 'closed'")),
+	    ("INSERT INTO eq_tally_month (kind, month, region_code, category, n) "
+	     "SELECT kind, day / "
+	     "100, region_code, category, sum(n) FROM eq_tally_day GROUP BY 1, 2, "
+	     "3, 4"),
+	};
 #undef ROWS_OF
 #undef DAY
 #undef TOP

@@ -19,20 +19,20 @@ enum eq_tally_kind { EQ_TALLY_NONE, EQ_TALLY_UNIT, EQ_TALLY_OPERATOR, EQ_TALLY_A
 
 struct eq_tally_row {
 	enum eq_tally_kind kind;
-	int region;          /* county (or higher) code of the row */
-	char category[5];    /* top-level category, e.g. "3000" */
+	int region;       /* county (or higher) code of the row */
+	char category[5]; /* top-level category, e.g. "3000" */
 	/* EQ_TALLY_UNIT */
-	int in_use;          /* status is in_use */
-	int registered;      /* ... and it has a use-registration code */
-	int subject;         /* ... and a rule makes it subject to periodic inspection */
-	int32_t due;         /* ... next inspection due (day number), when subject */
+	int in_use;     /* status is in_use */
+	int registered; /* ... and it has a use-registration code */
+	int subject;    /* ... and a rule makes it subject to periodic inspection */
+	int32_t due;    /* ... next inspection due (day number), when subject */
 	/* EQ_TALLY_OPERATOR */
-	int on_duty;         /* on duty */
-	int certified;       /* ... holding a certificate */
-	int32_t expires;     /* ... valid until (day number), when certified */
+	int on_duty;     /* on duty */
+	int certified;   /* ... holding a certificate */
+	int32_t expires; /* ... valid until (day number), when certified */
 	/* EQ_TALLY_ACCIDENT */
-	int32_t occurred;    /* day it occurred */
-	int closed;          /* closed with all four elements */
+	int32_t occurred; /* day it occurred */
+	int closed;       /* closed with all four elements */
 };
 
 /* Moves the tallies from what before counted to what after counts (either may be kind NONE).
@@ -53,7 +53,8 @@ struct eq_rate {
 
 /* Counts behind the rates, as the queries return them by kind ("in_use", "due", ...). */
 struct eq_counts {
-	int64_t in_use, registered, subject, overdue, on_duty, certified, expired, accidents, closed;
+	int64_t in_use, registered, subject, overdue, on_duty, certified, expired, accidents,
+	    closed;
 };
 
 /* Adds n to the count of kind (unknown kinds are ignored). */
@@ -63,16 +64,16 @@ void eq_counts_add(struct eq_counts *c, const char *kind, int64_t n);
 struct eq_rates {
 	struct eq_rate registration; /* registered units in use / units in use */
 	struct eq_rate inspection;   /* subject units not overdue on `on` / subject units */
-	struct eq_rate operators;    /* on-duty operators with a certificate valid on `on` / on duty */
-	struct eq_rate accidents;    /* closed accidents / accidents that occurred in [from, to] */
+	struct eq_rate operators; /* on-duty operators with a certificate valid on `on` / on duty */
+	struct eq_rate accidents; /* closed accidents / accidents that occurred in [from, to] */
 };
 
 struct eq_rates_query {
-	struct eq_scope scope;  /* regions counted */
-	const char *category;   /* top-level category, or NULL for all */
-	int32_t on;             /* the day overdue and validity are judged on */
-	int32_t from, to;       /* accidents that occurred in [from, to] */
-	int by;                 /* 0: one total; 1: per prefecture; 2: per county */
+	struct eq_scope scope; /* regions counted */
+	const char *category;  /* top-level category, or NULL for all */
+	int32_t on;            /* the day overdue and validity are judged on */
+	int32_t from, to;      /* accidents that occurred in [from, to] */
+	int by;                /* 0: one total; 1: per prefecture; 2: per county */
 };
 
 /* Called per group in ascending order of region (region 0 for the total when by is 0). */

@@ -17,9 +17,9 @@
 #define COLS                                                                                       \
 	"device_code, reg_code, reg_cert_no, registered_on, category, variant, name, model, "      \
 	"use_unit, region_code, location, manufacturer, manufactured_on, installer, maintainer, "  \
-	"institution, commissioned_on, status, safety_grade, major_hazard, capacity_tph, "          \
-	"pressure_mpa, medium, vessel_class, volume_m3, speed_mps, floors, rated_load_kg, "         \
-	"lifting_t, span_m, length_m, last_inspected_on, last_conclusion, inspections_done, "       \
+	"institution, commissioned_on, status, safety_grade, major_hazard, capacity_tph, "         \
+	"pressure_mpa, medium, vessel_class, volume_m3, speed_mps, floors, rated_load_kg, "        \
+	"lifting_t, span_m, length_m, last_inspected_on, last_conclusion, inspections_done, "      \
 	"next_due, created_at, updated_at, version"
 
 #define HAZARD_AGE_YEARS 15 /* in use longer than this: at least a medium hazard */
@@ -35,8 +35,9 @@ const char *eq_hazard_grade(const struct record *r, int32_t today)
 	int in_use = eq_is(r->v[EU_STATUS], "in_use");
 	int grade = r->v[EU_SAFETY_GRADE] ? atoi(r->v[EU_SAFETY_GRADE]) : 0;
 	int32_t due = eq_day_of(r->v[EU_NEXT_DUE]);
-	if (in_use && ((due != EQ_NO_DAY && due < today) || eq_is(r->v[EU_LAST_CONCLUSION], "fail") ||
-	               grade >= 4 || eq_is(r->v[EU_MAJOR_HAZARD], "1")))
+	if (in_use &&
+	    ((due != EQ_NO_DAY && due < today) || eq_is(r->v[EU_LAST_CONCLUSION], "fail") ||
+	     grade >= 4 || eq_is(r->v[EU_MAJOR_HAZARD], "1")))
 		return "high";
 	int32_t since = eq_day_of(r->v[EU_COMMISSIONED_ON]);
 	if (eq_is(r->v[EU_LAST_CONCLUSION], "conditional") || grade == 3 ||
@@ -50,7 +51,7 @@ const char *eq_hazard_grade(const struct record *r, int32_t today)
 #define HAZARD_SQL                                                                                 \
 	"(CASE WHEN status = 'in_use' AND (next_due < ?1 OR last_conclusion = 'fail' OR "          \
 	"safety_grade >= 4 OR major_hazard = 1) THEN 'high' WHEN last_conclusion = 'conditional' " \
-	"OR safety_grade = 3 OR (status = 'in_use' AND commissioned_on < ?2) THEN 'medium' ELSE "   \
+	"OR safety_grade = 3 OR (status = 'in_use' AND commissioned_on < ?2) THEN 'medium' ELSE "  \
 	"'low' END)"
 
 void eq_unit_tally_row(const struct record *r, struct eq_tally_row *t)
@@ -91,7 +92,8 @@ static void bind_record(struct db_stmt *st, int first, const struct record *r)
 /* Reads a unit by device code, without scope. DB_ROW, DB_DONE or an error. */
 static int unit_read(struct db *db, const char *device_code, struct arena *a, struct eq_unit *u)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, " COLS " FROM eq_unit WHERE device_code = ?");
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id, " COLS " FROM eq_unit WHERE device_code = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_cstr(st, 1, device_code);
@@ -106,12 +108,14 @@ static int unit_write(struct db *db, int64_t id, const struct record *r, const c
                       int insert)
 {
 	struct db_stmt *st =
-	    insert ? db_prepare(db, "INSERT INTO eq_unit (" COLS ", id, created_by) VALUES (?, ?, ?, "
-	                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-	           : db_prepare(db, "UPDATE eq_unit SET (" COLS ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                            "?, ?, ?, ?, ?, ?) WHERE id = ?");
+	    insert
+	        ? db_prepare(db, "INSERT INTO eq_unit (" COLS ", id, created_by) VALUES (?, ?, ?, "
+	                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	        : db_prepare(db,
+	                     "UPDATE eq_unit SET (" COLS ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?) WHERE id = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	bind_record(st, 1, r);
@@ -137,10 +141,11 @@ static int category_check(struct db *db, const char *code, struct field_error *e
 		return field_fail(err, "category", "unknown_category",
 		                  "category %s is not in the special-equipment catalogue", code);
 	if (by_batch)
-		return field_fail(err, "category", "by_batch",
-		                  "gas cylinders (%s) are registered by filling station and batch: use "
-		                  "/api/v1/equipment/cylinders",
-		                  code);
+		return field_fail(
+		    err, "category", "by_batch",
+		    "gas cylinders (%s) are registered by filling station and batch: use "
+		    "/api/v1/equipment/cylinders",
+		    code);
 	return 0;
 }
 
@@ -185,8 +190,8 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 		const char *cats = unit_field_categories(i);
 		if (cats && r->v[i] && strchr(cats, r->v[EU_CATEGORY][0]) == NULL)
 			return field_fail(err, UNIT_TYPE.fields[i].name, "not_applicable",
-			                  "%s does not apply to category %s", UNIT_TYPE.fields[i].name,
-			                  r->v[EU_CATEGORY]);
+			                  "%s does not apply to category %s",
+			                  UNIT_TYPE.fields[i].name, r->v[EU_CATEGORY]);
 	}
 	int32_t today = eq_today();
 	static const int DATED[] = {EU_MANUFACTURED_ON, EU_COMMISSIONED_ON, EU_REGISTERED_ON};
@@ -195,7 +200,8 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 		d[k] = eq_day_of(r->v[DATED[k]]);
 		if (d[k] > today)
 			return field_fail(err, UNIT_TYPE.fields[DATED[k]].name, "in_future",
-			                  "%s cannot be in the future", UNIT_TYPE.fields[DATED[k]].name);
+			                  "%s cannot be in the future",
+			                  UNIT_TYPE.fields[DATED[k]].name);
 	}
 	if (d[0] != EQ_NO_DAY && d[1] != EQ_NO_DAY && d[1] < d[0])
 		return field_fail(err, "commissioned_on", "before_manufacture",
@@ -221,9 +227,10 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 		int y, m, dd;
 		date_to_ymd(today, &y, &m, &dd);
 		if (ym > y * 100 + m || ym < 195001)
-			return field_fail(err, "reg_code", "invalid",
-			                  "reg_code digits 11-16 (year and month of registration) cannot "
-			                  "be in the future");
+			return field_fail(
+			    err, "reg_code", "invalid",
+			    "reg_code digits 11-16 (year and month of registration) cannot "
+			    "be in the future");
 	}
 	if (r->v[EU_REG_CERT_NO] && reg == NULL)
 		return field_fail(err, "reg_code", "required", "reg_cert_no needs reg_code");
@@ -241,7 +248,8 @@ static int constraint_error(struct db *db, const struct record *r, struct field_
 {
 	/* The device code was checked under the write lock; what remains is the registration. */
 	(void)db;
-	field_fail(err, "reg_code", "duplicate", "reg_code %s is already registered to another unit",
+	field_fail(err, "reg_code", "duplicate",
+	           "reg_code %s is already registered to another unit",
 	           r->v[EU_REG_CODE] ? r->v[EU_REG_CODE] : "");
 	return EQ_CONFLICT;
 }
@@ -253,8 +261,8 @@ static void finish_view(struct db *db, struct arena *a, struct eq_unit *u, int w
 		(void)eq_use_unit(db, u->r.v[EU_USE_UNIT], a, NULL, &u->use_unit_name);
 }
 
-int eq_unit_create(struct db *db, const struct actor *who, const struct record *in,
-                   struct arena *a, struct eq_unit *out, struct field_error *err)
+int eq_unit_create(struct db *db, const struct actor *who, const struct record *in, struct arena *a,
+                   struct eq_unit *out, struct field_error *err)
 {
 	struct record r = *in;
 	if (r.v[EU_STATUS] == NULL)
@@ -335,7 +343,8 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 	if (r.v[EU_STATUS] == NULL || r.v[EU_MAJOR_HAZARD] == NULL) {
 		db_rollback(db);
 		field_fail(err, r.v[EU_STATUS] == NULL ? "status" : "major_hazard", "required",
-		           "%s cannot be cleared", r.v[EU_STATUS] == NULL ? "status" : "major_hazard");
+		           "%s cannot be cleared",
+		           r.v[EU_STATUS] == NULL ? "status" : "major_hazard");
 		return EQ_INVALID;
 	}
 	if (!changed) {
@@ -373,8 +382,8 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 	}
 	char *bj = record_to_json(&before), *aj = record_to_json(&r);
 	int ok = rc == DB_DONE && eq_tally_apply(db, &tb, &ta) == 0 &&
-	         audit_append(db, who, "equipment.unit.update", "equipment_unit", device_code, bj, aj,
-	                      "ok") == 0 &&
+	         audit_append(db, who, "equipment.unit.update", "equipment_unit", device_code, bj,
+	                      aj, "ok") == 0 &&
 	         db_commit(db) == 0;
 	free(bj);
 	free(aj);
@@ -404,8 +413,9 @@ int eq_unit_delete(struct db *db, const struct actor *who, const char *device_co
 		return EQ_STALE;
 	}
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT EXISTS (SELECT 1 FROM eq_inspection WHERE unit_id = ?1) OR EXISTS (SELECT 1 "
-	        "FROM eq_accident WHERE unit_id = ?1)");
+	    db,
+	    "SELECT EXISTS (SELECT 1 FROM eq_inspection WHERE unit_id = ?1) OR EXISTS (SELECT 1 "
+	    "FROM eq_accident WHERE unit_id = ?1)");
 	if (st == NULL) {
 		db_rollback(db);
 		return EQ_ERROR;
@@ -446,12 +456,12 @@ int eq_unit_delete(struct db *db, const struct actor *who, const char *device_co
 	return EQ_OK;
 }
 
-int eq_unit_get(struct db *db, const struct actor *who, const char *device_code,
-                struct arena *a, struct eq_unit *out)
+int eq_unit_get(struct db *db, const struct actor *who, const char *device_code, struct arena *a,
+                struct eq_unit *out)
 {
 	int rc = unit_read(db, device_code, a, out);
-	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !eq_visible(who, atoi(out->r.v[EU_REGION_CODE]), out->r.v[EU_USE_UNIT])))
+	if (rc == DB_DONE || (rc == DB_ROW && !eq_visible(who, atoi(out->r.v[EU_REGION_CODE]),
+	                                                  out->r.v[EU_USE_UNIT])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -464,14 +474,15 @@ int eq_unit_get(struct db *db, const struct actor *who, const char *device_code,
 int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *region,
                          const char *category, const char *status, const char *use_unit,
                          const char *institution, const char *q, const char *hazard,
-                         const char *due, const char *within, const char *month,
-                         const char *limit, const char *cursor, struct field_error *err)
+                         const char *due, const char *within, const char *month, const char *limit,
+                         const char *cursor, struct field_error *err)
 {
 	memset(f, 0, sizeof *f);
 	f->limit = EQ_PAGE_DEFAULT;
 	int64_t v;
 	if (region) {
-		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0 || regions_find((int)v) == NULL)
+		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0 ||
+		    regions_find((int)v) == NULL)
 			return field_fail(err, "region", "unknown_region",
 			                  "region must be a known six-digit region code"),
 			       EQ_INVALID;
@@ -484,15 +495,17 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 			      (category[i] >= 'A' && category[i] <= 'Z')))
 				n = 0;
 		if (n == 0 || n > 4)
-			return field_fail(err, "category", "invalid",
-			                  "category must be a catalogue code or its first characters"),
+			return field_fail(
+			           err, "category", "invalid",
+			           "category must be a catalogue code or its first characters"),
 			       EQ_INVALID;
 		char prefix[5];
 		eq_category_prefix(category, prefix);
 		f->category = arena_strdup(a, prefix);
 	}
 	if (status) {
-		if (!eq_is(status, "in_use") && !eq_is(status, "stopped") && !eq_is(status, "scrapped"))
+		if (!eq_is(status, "in_use") && !eq_is(status, "stopped") &&
+		    !eq_is(status, "scrapped"))
 			return field_fail(err, "status", "not_allowed",
 			                  "status must be in_use, stopped or scrapped"),
 			       EQ_INVALID;
@@ -509,7 +522,8 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		f->institution = arena_strdup(a, institution);
 	if (q && q[0]) {
 		if (strlen(q) > 100)
-			return field_fail(err, "q", "too_long", "q is at most 100 bytes"), EQ_INVALID;
+			return field_fail(err, "q", "too_long", "q is at most 100 bytes"),
+			       EQ_INVALID;
 		f->q = arena_strdup(a, q);
 	}
 	if (hazard) {
@@ -565,9 +579,11 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		                   field_int_parse(cursor, (size_t)(dot - cursor), -100000, 200000,
 		                                   &due_day) == 0 &&
 		                   field_int_parse_cstr(dot + 1, 1, INT64_MAX, &id) == 0
-		             : f->due == EQ_DUE_ANY && field_int_parse_cstr(cursor, 1, INT64_MAX, &id) == 0;
+		             : f->due == EQ_DUE_ANY &&
+		                   field_int_parse_cstr(cursor, 1, INT64_MAX, &id) == 0;
 		if (!ok)
-			return field_fail(err, "cursor", "invalid", "cursor is not one this list returned"),
+			return field_fail(err, "cursor", "invalid",
+			                  "cursor is not one this list returned"),
 			       EQ_INVALID;
 		f->has_cursor = 1;
 		f->after_id = id;
@@ -601,8 +617,9 @@ static struct db_stmt *list_stmt(struct db *db, const struct eq_scope *sc,
 	if (f->institution)
 		buf_puts(&b, " AND institution = ?");
 	if (f->q)
-		buf_puts(&b, " AND (instr(name, ?) > 0 OR device_code LIKE ? || '%' OR reg_code LIKE ? "
-		             "|| '%' OR instr(location, ?) > 0)");
+		buf_puts(&b,
+		         " AND (instr(name, ?) > 0 OR device_code LIKE ? || '%' OR reg_code LIKE ? "
+		         "|| '%' OR instr(location, ?) > 0)");
 	if (f->hazard)
 		buf_puts(&b, " AND " HAZARD_SQL " = ?");
 	if (!count && f->has_cursor)
@@ -751,26 +768,27 @@ static int text_member(json_t *o, const char *key, int required, size_t max, str
 		if ((c & 0xC0) != 0x80)
 			cps++;
 		if (c < 0x20 && c != '\t')
-			return field_fail(err, field, "invalid", "%s may not hold control characters",
-			                  field);
+			return field_fail(err, field, "invalid",
+			                  "%s may not hold control characters", field);
 	}
 	if (n == 0 && required)
 		return field_fail(err, field, "required", "%s is required", field);
 	if (cps > max)
-		return field_fail(err, field, "too_long", "%s is at most %zu characters", field, max);
+		return field_fail(err, field, "too_long", "%s is at most %zu characters", field,
+		                  max);
 	*out = n ? json_str(o, key, a) : NULL;
 	return 0;
 }
 
-static int date_member(json_t *o, const char *key, int required, struct arena *a,
-                       const char **out, const char *field, struct field_error *err)
+static int date_member(json_t *o, const char *key, int required, struct arena *a, const char **out,
+                       const char *field, struct field_error *err)
 {
 	if (text_member(o, key, required, 10, a, out, field, err) != 0)
 		return -1;
 	int32_t d;
 	if (*out && date_parse(*out, strlen(*out), &d) != 0)
-		return field_fail(err, field, "invalid", "%s must be a real date written YYYY-MM-DD",
-		                  field);
+		return field_fail(err, field, "invalid",
+		                  "%s must be a real date written YYYY-MM-DD", field);
 	return 0;
 }
 
@@ -779,10 +797,11 @@ int eq_inspection_from_json(json_t *body, struct arena *a, struct eq_inspection 
 {
 	memset(out, 0, sizeof *out);
 	if (!json_is_object(body))
-		return field_fail(err, NULL, "invalid", "the body must be a JSON object"), EQ_INVALID;
-	static const char *const KNOWN[] = {"kind",      "institution",  "inspector", "inspected_on",
-	                                    "conclusion", "safety_grade", "report_no", "note",
-	                                    "defects",    NULL};
+		return field_fail(err, NULL, "invalid", "the body must be a JSON object"),
+		       EQ_INVALID;
+	static const char *const KNOWN[] = {
+	    "kind",         "institution", "inspector", "inspected_on", "conclusion",
+	    "safety_grade", "report_no",   "note",      "defects",      NULL};
 	const char *key;
 	json_t *val;
 	json_object_foreach(body, key, val)
@@ -796,7 +815,8 @@ int eq_inspection_from_json(json_t *body, struct arena *a, struct eq_inspection 
 			       EQ_INVALID;
 	}
 	if (text_member(body, "kind", 1, 20, a, &out->kind, "kind", err) != 0 ||
-	    text_member(body, "institution", 1, 100, a, &out->institution, "institution", err) != 0 ||
+	    text_member(body, "institution", 1, 100, a, &out->institution, "institution", err) !=
+	        0 ||
 	    text_member(body, "inspector", 1, 60, a, &out->inspector, "inspector", err) != 0 ||
 	    date_member(body, "inspected_on", 1, a, &out->inspected_on, "inspected_on", err) != 0 ||
 	    text_member(body, "conclusion", 1, 20, a, &out->conclusion, "conclusion", err) != 0 ||
@@ -843,7 +863,8 @@ int eq_inspection_from_json(json_t *body, struct arena *a, struct eq_inspection 
 				       EQ_INVALID;
 			if (text_member(d, "description", 1, 500, a, &x->description,
 			                arena_strdup(a, fd), err) != 0 ||
-			    date_member(d, "deadline", 1, a, &x->deadline, arena_strdup(a, fl), err) != 0)
+			    date_member(d, "deadline", 1, a, &x->deadline, arena_strdup(a, fl),
+			                err) != 0)
 				return EQ_INVALID;
 		}
 	}
@@ -866,8 +887,9 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		if (dl < on) {
 			char f[40];
 			snprintf(f, sizeof f, "defects[%d].deadline", i);
-			return field_fail(err, arena_strdup(a, f), "before_inspection",
-			                  "a rectification deadline cannot be before the inspection"),
+			return field_fail(
+			           err, arena_strdup(a, f), "before_inspection",
+			           "a rectification deadline cannot be before the inspection"),
 			       EQ_INVALID;
 		}
 	}
@@ -886,7 +908,8 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
 	struct record before = u.r, r = u.r;
-	int32_t made = eq_day_of(r.v[EU_MANUFACTURED_ON]), since = eq_day_of(r.v[EU_COMMISSIONED_ON]);
+	int32_t made = eq_day_of(r.v[EU_MANUFACTURED_ON]),
+	        since = eq_day_of(r.v[EU_COMMISSIONED_ON]);
 	int periodic = eq_is(ins->kind, "periodic");
 	int verdict = EQ_INVALID;
 	if (made != EQ_NO_DAY && on < made) {
@@ -897,9 +920,10 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	}
 	if (periodic && (since == EQ_NO_DAY || on < since)) {
 		field_fail(err, "inspected_on", "before_installation",
-		           since == EQ_NO_DAY ? "a periodic inspection needs the unit's commissioned_on"
-		                     : "a periodic inspection cannot be before the unit was installed "
-		                       "and put into use (%s)",
+		           since == EQ_NO_DAY
+		               ? "a periodic inspection needs the unit's commissioned_on"
+		               : "a periodic inspection cannot be before the unit was installed "
+		                 "and put into use (%s)",
 		           r.v[EU_COMMISSIONED_ON]);
 		goto refuse;
 	}
@@ -916,7 +940,8 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	int latest = last == EQ_NO_DAY || on >= last;
 	int32_t due = eq_day_of(r.v[EU_NEXT_DUE]);
 	if (rule && (periodic || concl == EQ_FAIL)) {
-		struct eq_inspected in = {since != EQ_NO_DAY ? since : on, on, concl, ins->safety_grade, done};
+		struct eq_inspected in = {since != EQ_NO_DAY ? since : on, on, concl,
+		                          ins->safety_grade, done};
 		const char *why = NULL;
 		int32_t next;
 		int k = eq_next_due(rule, &in, &next, &why);
@@ -947,9 +972,10 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	verdict = EQ_ERROR;
 
 	struct db_stmt *st = db_prepare(
-	    db, "INSERT INTO eq_inspection (id, unit_id, kind, institution, inspector, inspected_on, "
-	        "conclusion, safety_grade, report_no, next_due, note, created_at, created_by) VALUES "
-	        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    db,
+	    "INSERT INTO eq_inspection (id, unit_id, kind, institution, inspector, inspected_on, "
+	    "conclusion, safety_grade, report_no, next_due, note, created_at, created_by) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL || db_id_next(db, &ins->id) != 0)
 		goto refuse;
 	db_bind_int64(st, 1, ins->id);
@@ -1001,7 +1027,8 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	buf_printf(&aj, ",\"defects\":%d,\"unit\":", ins->ndefects);
 	record_write_json(&r, &aj);
 	buf_putc(&aj, '}');
-	int ok = unit_write(db, u.id, &r, NULL, 0) == DB_DONE && eq_tally_apply(db, &tb, &ta) == 0 &&
+	int ok = unit_write(db, u.id, &r, NULL, 0) == DB_DONE &&
+	         eq_tally_apply(db, &tb, &ta) == 0 &&
 	         audit_append(db, who, "equipment.inspection.create", "equipment_unit", device_code,
 	                      NULL, aj.data, "ok") == 0 &&
 	         db_commit(db) == 0;
@@ -1027,9 +1054,10 @@ int eq_inspection_list(struct db *db, const struct actor *who, const char *devic
 	if (rc != EQ_OK)
 		return rc;
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT id, kind, institution, inspector, inspected_on, conclusion, safety_grade, "
-	        "report_no, note, next_due, created_at FROM eq_inspection WHERE unit_id = ? ORDER BY "
-	        "inspected_on DESC, id DESC");
+	    db,
+	    "SELECT id, kind, institution, inspector, inspected_on, conclusion, safety_grade, "
+	    "report_no, note, next_due, created_at FROM eq_inspection WHERE unit_id = ? ORDER BY "
+	    "inspected_on DESC, id DESC");
 	struct db_stmt *ds = db_prepare(db, "SELECT id, description, deadline, rectified_on FROM "
 	                                    "eq_defect WHERE inspection_id = ? ORDER BY id");
 	if (st == NULL || ds == NULL)
@@ -1039,14 +1067,17 @@ int eq_inspection_list(struct db *db, const struct actor *who, const char *devic
 	while ((rc = db_step(st)) == DB_ROW) {
 		memset(ins, 0, sizeof *ins);
 		ins->id = db_col_int64(st, 0);
-		const char **s[] = {&ins->kind,      &ins->institution, &ins->inspector,
+		const char **s[] = {&ins->kind, &ins->institution, &ins->inspector,
 		                    &ins->inspected_on, &ins->conclusion};
 		for (int i = 0; i < 5; i++)
 			*s[i] = arena_strdup(a, db_col_text(st, 1 + i, NULL));
 		ins->safety_grade = (int)db_col_int64(st, 6);
-		ins->report_no = db_col_is_null(st, 7) ? NULL : arena_strdup(a, db_col_text(st, 7, NULL));
-		ins->note = db_col_is_null(st, 8) ? NULL : arena_strdup(a, db_col_text(st, 8, NULL));
-		ins->next_due = db_col_is_null(st, 9) ? NULL : arena_strdup(a, db_col_text(st, 9, NULL));
+		ins->report_no =
+		    db_col_is_null(st, 7) ? NULL : arena_strdup(a, db_col_text(st, 7, NULL));
+		ins->note =
+		    db_col_is_null(st, 8) ? NULL : arena_strdup(a, db_col_text(st, 8, NULL));
+		ins->next_due =
+		    db_col_is_null(st, 9) ? NULL : arena_strdup(a, db_col_text(st, 9, NULL));
 		ins->created_at = arena_strdup(a, db_col_text(st, 10, NULL));
 		db_bind_int64(ds, 1, ins->id);
 		while (db_step(ds) == DB_ROW && ins->ndefects < EQ_DEFECTS_MAX) {
@@ -1054,8 +1085,9 @@ int eq_inspection_list(struct db *db, const struct actor *who, const char *devic
 			d->id = db_col_int64(ds, 0);
 			d->description = arena_strdup(a, db_col_text(ds, 1, NULL));
 			d->deadline = arena_strdup(a, db_col_text(ds, 2, NULL));
-			d->rectified_on =
-			    db_col_is_null(ds, 3) ? NULL : arena_strdup(a, db_col_text(ds, 3, NULL));
+			d->rectified_on = db_col_is_null(ds, 3)
+			                      ? NULL
+			                      : arena_strdup(a, db_col_text(ds, 3, NULL));
 		}
 		db_reset(ds);
 		if (fn(ctx, ins))
@@ -1089,8 +1121,8 @@ int eq_defect_rectify(struct db *db, const struct actor *who, int64_t defect_id,
 	}
 	db_bind_int64(st, 1, defect_id);
 	int rc = db_step(st);
-	int visible = rc == DB_ROW && eq_visible(who, (int)db_col_int64(st, 0),
-	                                         db_col_text(st, 1, NULL));
+	int visible =
+	    rc == DB_ROW && eq_visible(who, (int)db_col_int64(st, 0), db_col_text(st, 1, NULL));
 	char device[24] = "", inspected[11] = "";
 	int already = 0;
 	if (visible) {
@@ -1105,7 +1137,8 @@ int eq_defect_rectify(struct db *db, const struct actor *who, int64_t defect_id,
 	}
 	if (already || strcmp(rectified_on, inspected) < 0) {
 		db_rollback(db);
-		return field_fail(err, "rectified_on", already ? "already_rectified" : "before_inspection",
+		return field_fail(err, "rectified_on",
+		                  already ? "already_rectified" : "before_inspection",
 		                  already ? "the defect is already recorded as rectified"
 		                          : "rectified_on cannot be before the inspection (%s)",
 		                  inspected),

@@ -16,11 +16,11 @@
 /* A unit as read, with what is computed from it on the day it is read. */
 struct eq_unit {
 	int64_t id;
-	struct record r;          /* the fields of UNIT_TYPE */
-	int overdue;              /* in use and next_due before today */
-	int has_due;              /* next_due is set */
-	int days_to_due;          /* next_due - today (negative: overdue by so many days) */
-	const char *hazard;       /* "high", "medium" or "low" (eq_hazard_grade) */
+	struct record r;           /* the fields of UNIT_TYPE */
+	int overdue;               /* in use and next_due before today */
+	int has_due;               /* next_due is set */
+	int days_to_due;           /* next_due - today (negative: overdue by so many days) */
+	const char *hazard;        /* "high", "medium" or "low" (eq_hazard_grade) */
 	const char *use_unit_name; /* the use unit's registered name, or NULL */
 };
 
@@ -40,12 +40,12 @@ struct eq_unit_filter {
 	const char *q;           /* in name, device code, registration code or location; or NULL */
 	const char *hazard;      /* high, medium, low or NULL */
 	enum eq_due_filter due;
-	int within;              /* EQ_DUE_SOON: days */
+	int within;               /* EQ_DUE_SOON: days */
 	int32_t due_from, due_to; /* EQ_DUE_RANGE */
-	int limit;               /* 1..EQ_PAGE_MAX */
+	int limit;                /* 1..EQ_PAGE_MAX */
 	int has_cursor;
-	int64_t after_id;        /* keyset cursor: id of the last row seen */
-	int32_t after_due;       /* ... and its next_due (due-ordered lists) */
+	int64_t after_id;  /* keyset cursor: id of the last row seen */
+	int32_t after_due; /* ... and its next_due (due-ordered lists) */
 };
 
 /* Parses list parameters given as text (NULL where absent). Strings are copied into a.
@@ -53,8 +53,8 @@ struct eq_unit_filter {
 int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *region,
                          const char *category, const char *status, const char *use_unit,
                          const char *institution, const char *q, const char *hazard,
-                         const char *due, const char *within, const char *month,
-                         const char *limit, const char *cursor, struct field_error *err);
+                         const char *due, const char *within, const char *month, const char *limit,
+                         const char *cursor, struct field_error *err);
 
 typedef int (*eq_unit_fn)(void *ctx, const struct eq_unit *u);
 
@@ -70,13 +70,13 @@ int eq_unit_count(struct db *db, const struct actor *who, const struct eq_unit_f
                   int64_t *count);
 
 /* Reads one unit by device code. EQ_OK, EQ_NOT_FOUND (absent or out of scope), EQ_ERROR. */
-int eq_unit_get(struct db *db, const struct actor *who, const char *device_code,
-                struct arena *a, struct eq_unit *out);
+int eq_unit_get(struct db *db, const struct actor *who, const char *device_code, struct arena *a,
+                struct eq_unit *out);
 
 /* Registers a unit from validated fields. Audited. EQ_OK, EQ_INVALID, EQ_CONFLICT (device or
  * registration code taken), EQ_ERROR. */
-int eq_unit_create(struct db *db, const struct actor *who, const struct record *in,
-                   struct arena *a, struct eq_unit *out, struct field_error *err);
+int eq_unit_create(struct db *db, const struct actor *who, const struct record *in, struct arena *a,
+                   struct eq_unit *out, struct field_error *err);
 
 /* Changes the fields given in patch; if_version (0: any) must match. Audited. */
 int eq_unit_update(struct db *db, const struct actor *who, const char *device_code,
@@ -100,15 +100,15 @@ struct eq_defect {
 
 struct eq_inspection {
 	int64_t id;
-	const char *kind;        /* periodic, supervisory, acceptance */
+	const char *kind; /* periodic, supervisory, acceptance */
 	const char *institution;
 	const char *inspector;
 	const char *inspected_on;
-	const char *conclusion;  /* pass, conditional, fail */
-	int safety_grade;        /* 0: none */
-	const char *report_no;   /* or NULL */
-	const char *note;        /* or NULL */
-	const char *next_due;    /* what the rule gave, or NULL */
+	const char *conclusion; /* pass, conditional, fail */
+	int safety_grade;       /* 0: none */
+	const char *report_no;  /* or NULL */
+	const char *note;       /* or NULL */
+	const char *next_due;   /* what the rule gave, or NULL */
 	const char *created_at;
 	struct eq_defect defects[EQ_DEFECTS_MAX];
 	int ndefects;
