@@ -485,7 +485,8 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		snprintf(dev, sizeof dev, "311099999%04d%05d", y,
 		         (int)((getpid() * 64 + round) % 100000));
 		snprintf(reg, sizeof reg, "3110%06d%04d%02d%04d",
-		         atoi(u.r.v[EU_REGION_CODE]) / 100 * 100, y, m, 9000 + round % 1000);
+		         (int)eq_int_of(u.r.v[EU_REGION_CODE]) / 100 * 100, y, m,
+		         9000 + round % 1000);
 		if (record_set_text(&r, &a, EU_DEVICE_CODE, dev, 18, &err) != 0 ||
 		    record_set_text(&r, &a, EU_REG_CODE, reg, 20, &err) != 0)
 			write_fail("record_set_text", -1, &err);
@@ -580,17 +581,23 @@ static double median_at(const struct round *R, int rounds, size_t offset)
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
-	int rounds = 7, prefecture = 540100;
+	int64_t rounds_arg = 7, prefecture_arg = 540100;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-			rounds = atoi(argv[++i]);
+			rounds_arg = field_int_parse_cstr(argv[++i], 1, ROUNDS_MAX, &rounds_arg)
+			                 ? 0
+			                 : rounds_arg;
 		else if (strcmp(argv[i], "--prefecture") == 0 && i + 1 < argc)
-			prefecture = atoi(argv[++i]);
+			prefecture_arg =
+			    field_int_parse_cstr(argv[++i], 100000, 999999, &prefecture_arg)
+			        ? 0
+			        : prefecture_arg;
 		else
 			die("usage: eq_bench --db FILE [--rounds N] [--prefecture CODE]");
 	}
+	int rounds = (int)rounds_arg, prefecture = (int)prefecture_arg;
 	if (path == NULL || rounds < 1 || rounds > ROUNDS_MAX || prefecture < 100000 ||
 	    prefecture % 100 != 0)
 		die("usage: eq_bench --db FILE [--rounds 1..50] [--prefecture CODE]");
@@ -695,8 +702,9 @@ int main(int argc, char **argv)
 			list_service(db, prefecture, 1, &ls, &pages);
 			double ms = write_one(db, (enum write_kind)k, rounds + k, &ls, label);
 			done[k]++;
-			printf("extra  (c) a %s write, %.1f ms, then the rates per county compared\n",
-			       WRITE_NAMES[k], ms);
+			printf(
+			    "extra  (c) a %s write, %.1f ms, then the rates per county compared\n",
+			    WRITE_NAMES[k], ms);
 		}
 	rates_timed(db, 0, 0, &ta0);
 	rates_timed(db, 0, 1, &ta1);

@@ -251,7 +251,7 @@ void eq_accident_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_ACCIDENT;
-	t->region = r->v[EA_REGION_CODE] ? atoi(r->v[EA_REGION_CODE]) : 0;
+	t->region = r->v[EA_REGION_CODE] ? (int)eq_int_of(r->v[EA_REGION_CODE]) : 0;
 	const char *c = r->v[EA_CATEGORY];
 	t->category[0] = c && c[0] ? c[0] : '0';
 	memcpy(t->category + 1, "000", 4);
@@ -499,7 +499,8 @@ int eq_accident_get(struct db *db, const struct actor *who, int64_t id, struct a
 {
 	int rc = store_accident_read(db, id, a, out);
 	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !eq_visible(who, atoi(out->v[EA_REGION_CODE]), out->v[EA_USE_UNIT])))
+	    (rc == DB_ROW &&
+	     !eq_visible(who, (int)eq_int_of(out->v[EA_REGION_CODE]), out->v[EA_USE_UNIT])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -572,7 +573,7 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 	struct record before;
 	int rc = store_accident_read(db, id, a, &before);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, atoi(before.v[EA_REGION_CODE]), before.v[EA_USE_UNIT])) {
+	    !eq_visible(who, (int)eq_int_of(before.v[EA_REGION_CODE]), before.v[EA_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
@@ -583,7 +584,7 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 		           before.v[EA_CLOSED_ON] ? before.v[EA_CLOSED_ON] : "");
 		return EQ_CONFLICT;
 	}
-	int64_t version = atoll(before.v[EA_VERSION]);
+	int64_t version = eq_int_of(before.v[EA_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;

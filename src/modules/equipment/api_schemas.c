@@ -36,68 +36,78 @@ static const char SCHEMAS[] = OBJ(
                                                                                  "schemas/"
                                                                                  "EquipmentRule\"}")
     OBJ("EquipmentRulePatch",
-        STR("kind") "," INT("first_months") "," INT("interval_months") "," STR("grade_months") "," INT(
-            "count_first") "," STR("ages") "," STR("conclusions") "," STR("basis") "," STR("note"))
-        OBJ("EquipmentCategoryList", "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
-                                     "\"#/components/schemas/EquipmentCategory\"}}")
-            LIST("EquipmentUnitList", "EquipmentUnit") OBJ(
-                "EquipmentDefect",
-                STR("id") "," STR("description") "," STR("deadline") "," NSTR("rectified_on"))
-                OBJ("EquipmentDefectPatch", STR("rectified_on")) OBJ(
-                    "EquipmentInspection",
-                    STR("id") "," STR("kind") "," STR("institution") "," STR("inspector") "," STR("inspected_on") "," STR(
-                        "conclusion") ",\"safety_grade\":{"
-                                      "\"type\":\"integer\",\"nullable\":true}," NSTR("report_no") "," NSTR(
-                                          "note") "," NSTR("next_due") "," STR("created_at") ",\"de"
-                                                                                             "fects"
-                                                                                             "\":{"
-                                                                                             "\"typ"
-                                                                                             "e\":"
-                                                                                             "\"arr"
-                                                                                             "ay\","
-                                                                                             "\"ite"
-                                                                                             "ms\":"
-                                                                                             "{"
-                                                                                             "\"$"
-                                                                                             "ref\""
-                                                                                             ":\"#/"
-                                                                                             "compo"
-                                                                                             "nents"
-                                                                                             "/sche"
-                                                                                             "mas/"
-                                                                                             "Equip"
-                                                                                             "mentD"
-                                                                                             "efect"
-                                                                                             "\"}}")
-                    OBJ("EquipmentInspectionInput",
-                        STR("kind") "," STR("institution") "," STR("inspector") "," STR("inspected_"
-                                                                                        "on") "," STR("conclusion") "," INT(
-                            "safety_grade") "," STR("report_no") "," STR("note") ",\"defects\":{"
-                                                                                 "\"type\":"
-                                                                                 "\"array\","
+        STR("kind") "," INT("first_months") "," INT("interval_months") "," STR("grade_months") "," INT("count_first") "," STR(
+            "ages") "," STR("conclusions") "," STR("basis") "," STR("note")) OBJ("EquipmentCategory"
+                                                                                 "List",
                                                                                  "\"items\":{"
                                                                                  "\"type\":"
-                                                                                 "\"object\","
-                                                                                 "\"properties\":"
-                                                                                 "{" STR("descripti"
-                                                                                         "on") "," STR(
-                                                                                     "deadline") "}"
-                                                                                                 "}"
-                                                                                                 "}")
-                        OBJ("EquipmentInspectionList",
-                            "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
-                            "\"#/components/schemas/EquipmentInspection\"}}")
-                            OBJ("EquipmentInspectionResult",
-                                "\"inspection\":{\"$ref\":\"#/components/schemas/"
-                                "EquipmentInspection\"},\"unit\":{\"$ref\":\"#/components/schemas/"
-                                "EquipmentUnit\"}") OBJ("EquipmentRateSet", RATES)
-                                OBJ("EquipmentRates",
-                                    STR("on") "," STR("from") "," STR("to") "," STR(
-                                        "by") ",\"total\":{\"$ref\":\"#/components/schemas/"
-                                              "EquipmentRateSet\"},\"items\":{\"type\":"
-                                              "\"array\",\"items\":{\"type\":\"object\","
-                                              "\"properties\":{" NSTR("region_code") "," NSTR(
-                                                  "use_unit") "," NSTR("name") "," RATES "}}}");
+                                                                                 "\"array\","
+                                                                                 "\"items\":{\"$"
+                                                                                 "ref\":"
+                                                                                 "\"#/components/"
+                                                                                 "schemas/"
+                                                                                 "EquipmentCategory"
+                                                                                 "\"}}")
+        LIST("EquipmentUnitList", "EquipmentUnit") OBJ(
+            "EquipmentDefect", STR("id") "," STR("description") "," STR("deadline") "," NSTR(
+                                   "rectified_on")) OBJ("EquipmentDefectPatch", STR("rectified_on"))
+            OBJ("EquipmentInspection",
+                STR("id") "," STR("kind") "," STR("institution") "," STR("inspector") "," STR("insp"
+                                                                                              "ecte"
+                                                                                              "d_"
+                                                                                              "on") "," STR(
+                    "conclusion") ",\"safety_grade\":{"
+                                  "\"type\":\"integer\",\"nullable\":true}," NSTR("report_no") "," NSTR(
+                                      "note") "," NSTR("next_due") "," STR("created_at") ",\"de"
+                                                                                         "fects"
+                                                                                         "\":{"
+                                                                                         "\"typ"
+                                                                                         "e\":"
+                                                                                         "\"arr"
+                                                                                         "ay\","
+                                                                                         "\"ite"
+                                                                                         "ms\":"
+                                                                                         "{"
+                                                                                         "\"$"
+                                                                                         "ref\""
+                                                                                         ":\"#/"
+                                                                                         "compo"
+                                                                                         "nents"
+                                                                                         "/sche"
+                                                                                         "mas/"
+                                                                                         "Equip"
+                                                                                         "mentD"
+                                                                                         "efect"
+                                                                                         "\"}}")
+                OBJ("EquipmentInspectionInput",
+                    STR("kind") "," STR("institution") "," STR("inspector") "," STR(
+                        "inspected_"
+                        "on") "," STR("conclusion") "," INT("safety_grade") "," STR("report_no") "," STR("note") ",\"defects\":{"
+                                                                                                                 "\"type\":"
+                                                                                                                 "\"array\","
+                                                                                                                 "\"items\":{"
+                                                                                                                 "\"type\":"
+                                                                                                                 "\"object\","
+                                                                                                                 "\"properties\":"
+                                                                                                                 "{" STR(
+                                                                                                                     "descripti"
+                                                                                                                     "on") "," STR("deadline") "}"
+                                                                                                                                               "}"
+                                                                                                                                               "}")
+                    OBJ("EquipmentInspectionList",
+                        "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
+                        "\"#/components/schemas/EquipmentInspection\"}}")
+                        OBJ("EquipmentInspectionResult",
+                            "\"inspection\":{\"$ref\":\"#/components/schemas/"
+                            "EquipmentInspection\"},\"unit\":{\"$ref\":\"#/components/schemas/"
+                            "EquipmentUnit\"}") OBJ("EquipmentRateSet", RATES)
+                            OBJ("EquipmentRates",
+                                STR("on") "," STR("from") "," STR("to") "," STR(
+                                    "by") ",\"total\":{\"$ref\":\"#/components/schemas/"
+                                          "EquipmentRateSet\"},\"items\":{\"type\":"
+                                          "\"array\",\"items\":{\"type\":\"object\","
+                                          "\"properties\":{" NSTR("region_code") "," NSTR(
+                                              "use_unit") "," NSTR("name") "," RATES "}}}");
 
 void eq_schemas_write(struct buf *out)
 {

@@ -276,8 +276,13 @@ static int export_step(void *ctx, struct buf *out)
 	/* Continue after the last row (a cursor this list wrote: "<id>" or "<due>.<id>"). */
 	const char *dot = strchr(next, '.');
 	x->f.has_cursor = 1;
-	x->f.after_id = atoll(dot ? dot + 1 : next);
-	x->f.after_due = dot ? atoi(next) : 0;
+	int64_t id = 0, due = 0;
+	if (dot)
+		(void)field_int_parse(next, (size_t)(dot - next), INT32_MIN, INT32_MAX, &due);
+	if (field_int_parse_cstr(dot ? dot + 1 : next, 1, INT64_MAX, &id) != 0)
+		return -1; /* not a cursor this list wrote: stop the export */
+	x->f.after_id = id;
+	x->f.after_due = (int32_t)due;
 	return 1;
 }
 

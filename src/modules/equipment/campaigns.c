@@ -239,7 +239,8 @@ static struct db_stmt *store_campaign_list(struct db *db, const struct eq_campai
  * to an enterprise account. */
 static int campaign_visible(const struct actor *who, const struct record *c)
 {
-	return who->entity_code == NULL && eq_visible(who, atoi(c->v[EC_REGION_CODE]), NULL);
+	return who->entity_code == NULL &&
+	       eq_visible(who, (int)eq_int_of(c->v[EC_REGION_CODE]), NULL);
 }
 
 /* Fills in the progress of c as who sees it. EQ_OK or EQ_ERROR. */
@@ -247,7 +248,7 @@ static int campaign_progress(struct db *db, const struct actor *who, struct reco
                              struct arena *a, struct eq_scope *sc)
 {
 	int64_t targets = 0, done = 0;
-	if (eq_scope_make(who, atoi(c->v[EC_REGION_CODE]), sc) == 0 &&
+	if (eq_scope_make(who, (int)eq_int_of(c->v[EC_REGION_CODE]), sc) == 0 &&
 	    store_campaign_progress(db, c, sc, &targets, &done) != 0)
 		return EQ_ERROR;
 	eq_set_int(c, a, EC_TARGETS, targets);
@@ -342,7 +343,7 @@ int eq_campaign_get(struct db *db, const struct actor *who, int64_t id, struct a
 static int campaign_rules_check(struct db *db, const struct actor *who, const struct record *r,
                                 struct field_error *err)
 {
-	int region = atoi(r->v[EC_REGION_CODE]);
+	int region = (int)eq_int_of(r->v[EC_REGION_CODE]);
 	if (regions_find(region) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
 		                  "region_code %d is not a known GB/T 2260 region", region),

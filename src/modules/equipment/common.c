@@ -77,7 +77,7 @@ int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *re
 	if (rc != REG_OK)
 		return EQ_ERROR;
 	if (region)
-		*region = atoi(r.v[ENT_REGION_CODE]);
+		*region = (int)eq_int_of(r.v[ENT_REGION_CODE]);
 	if (name)
 		*name = r.v[ENT_NAME];
 	return EQ_OK;
@@ -168,4 +168,10 @@ int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
 		return field_fail(err, f->name, "invalid",
 		                  "%s must be an 18-character unified social credit code", f->name);
 	return 0;
+}
+
+int64_t eq_int_of(const char *s)
+{
+	int64_t v;
+	return s && field_int_parse_cstr(s, INT64_MIN + 1, INT64_MAX, &v) == 0 ? v : 0;
 }

@@ -66,6 +66,10 @@ int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
 extern const char *const EQ_UNIT_STATUSES[];    /* in_use, stopped, scrapped */
 extern const char *const EQ_CONCLUSION_NAMES[]; /* pass, conditional, fail */
 
+/* The integer a stored field holds (region codes, versions, counts: text the field table
+ * checked on the way in), or 0 when it is absent or not an integer. */
+int64_t eq_int_of(const char *s);
+
 /* Dates of records are text (YYYY-MM-DD); these read and set them as day numbers. */
 #define EQ_NO_DAY INT32_MIN /* an absent date (days before 1970 are negative numbers) */
 

@@ -290,7 +290,8 @@ int eq_cylinder_get(struct db *db, const struct actor *who, int64_t id, struct a
 {
 	int rc = store_cylinder_read(db, id, a, out);
 	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !eq_visible(who, atoi(out->v[ECB_REGION_CODE]), out->v[ECB_STATION])))
+	    (rc == DB_ROW &&
+	     !eq_visible(who, (int)eq_int_of(out->v[ECB_REGION_CODE]), out->v[ECB_STATION])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -476,7 +477,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "the rule for %s cylinders does not allow the conclusion %s",
 		                  r->v[ECB_VARIANT], ins->conclusion),
 		       EQ_INVALID;
-	int64_t quantity = atoll(r->v[ECB_QUANTITY]);
+	int64_t quantity = eq_int_of(r->v[ECB_QUANTITY]);
 	if (ins->quantity_failed > quantity)
 		return field_fail(err, "quantity_failed", "out_of_range",
 		                  "quantity_failed cannot exceed the %lld cylinders of the batch",
@@ -495,7 +496,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "every cylinder failed: the conclusion is fail"),
 		       EQ_INVALID;
 	}
-	int done = atoi(r->v[ECB_INSPECTIONS_DONE]) + 1;
+	int done = (int)eq_int_of(r->v[ECB_INSPECTIONS_DONE]) + 1;
 	int32_t due = EQ_NO_DAY;
 	if (rule) {
 		struct eq_inspected in = {made, on, concl, 0, done};
@@ -535,7 +536,7 @@ int eq_cylinder_inspect(struct db *db, const struct actor *who, int64_t id,
 	struct record before;
 	int rc = store_cylinder_read(db, id, a, &before);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, atoi(before.v[ECB_REGION_CODE]), before.v[ECB_STATION])) {
+	    !eq_visible(who, (int)eq_int_of(before.v[ECB_REGION_CODE]), before.v[ECB_STATION])) {
 		rc = rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 		goto out;
 	}
@@ -546,7 +547,7 @@ int eq_cylinder_inspect(struct db *db, const struct actor *who, int64_t id,
 	char now[32];
 	eq_now_iso(now);
 	eq_set_str(&r, a, ECB_UPDATED_AT, now);
-	eq_set_int(&r, a, ECB_VERSION, atoll(before.v[ECB_VERSION]) + 1);
+	eq_set_int(&r, a, ECB_VERSION, eq_int_of(before.v[ECB_VERSION]) + 1);
 	/* After: the inspection itself (there is no table of cylinder inspections: the audit
 	 * log is their history) and the batch it left. */
 	char *bj = stored_json(&before), *batch = stored_json(&r);

@@ -206,7 +206,7 @@ void eq_operator_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_OPERATOR;
-	t->region = r->v[EO_REGION_CODE] ? atoi(r->v[EO_REGION_CODE]) : 0;
+	t->region = r->v[EO_REGION_CODE] ? (int)eq_int_of(r->v[EO_REGION_CODE]) : 0;
 	const char *c = r->v[EO_CATEGORY];
 	t->category[0] = c && c[0] ? c[0] : '0';
 	memcpy(t->category + 1, "000", 4);
@@ -403,7 +403,8 @@ int eq_operator_get(struct db *db, const struct actor *who, int64_t id, struct a
 {
 	int rc = store_operator_read(db, id, a, out);
 	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !eq_visible(who, atoi(out->v[EO_REGION_CODE]), out->v[EO_EMPLOYER])))
+	    (rc == DB_ROW &&
+	     !eq_visible(who, (int)eq_int_of(out->v[EO_REGION_CODE]), out->v[EO_EMPLOYER])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -479,11 +480,11 @@ int eq_operator_update(struct db *db, const struct actor *who, int64_t id,
 	struct record before;
 	int rc = store_operator_read(db, id, a, &before);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, atoi(before.v[EO_REGION_CODE]), before.v[EO_EMPLOYER])) {
+	    !eq_visible(who, (int)eq_int_of(before.v[EO_REGION_CODE]), before.v[EO_EMPLOYER])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	int64_t version = atoll(before.v[EO_VERSION]);
+	int64_t version = eq_int_of(before.v[EO_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;

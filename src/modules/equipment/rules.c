@@ -594,6 +594,14 @@ int eq_next_due(const struct eq_rule *rule, const struct eq_inspected *in, int32
 	return *why = "unknown kind of rule", -1;
 }
 
+/* The number in a cell rule_from_cells has accepted (so it parses; 0 otherwise). */
+static int64_t cell_number(struct cell c)
+{
+	int64_t v = 0;
+	(void)field_int_parse(c.s, c.n, 0, RULE_MAX_MONTHS, &v);
+	return v;
+}
+
 /* The row of rule id as JSON (for the audit log), from the statement's columns 0..10. */
 static char *row_json(struct db_stmt *st)
 {
@@ -663,7 +671,7 @@ int eq_rule_update(struct db *db, const struct actor *who, int64_t id,
 		if (c[i].n == 0)
 			db_bind_null(st, bind);
 		else if (i == COL_FIRST || i == COL_INTERVAL || i == COL_COUNT)
-			db_bind_int64(st, bind, atoll(c[i].s));
+			db_bind_int64(st, bind, cell_number(c[i]));
 		else
 			db_bind_text(st, bind, c[i].s, c[i].n);
 	}

@@ -211,9 +211,17 @@ int eq_tally_rebuild(struct db *db)
 	                                                                     "NOT "
 	                                                                     "INDEX"
 	                                                                     "ED") " UNION "
-	                                                                           "ALL " ROWS_OF("closed",
-	                                                                                          "occurred_on",
-	                                                                                          "eq_accident NOT INDEXED WHERE status = 'closed'")),
+	                                                                           "ALL " ROWS_OF(
+	                                                                               "closed",
+	                                                                               "occurred_"
+	                                                                               "on",
+	                                                                               "eq_"
+	                                                                               "accident "
+	                                                                               "NOT "
+	                                                                               "INDEXED "
+	                                                                               "WHERE "
+	                                                                               "status = "
+	                                                                               "'closed'")),
 	    ("INSERT INTO eq_tally_month (kind, month, region_code, category, n) "
 	     "SELECT kind, day / "
 	     "100, region_code, category, sum(n) FROM eq_tally_day GROUP BY 1, 2, "

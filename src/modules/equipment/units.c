@@ -33,7 +33,7 @@ void eq_top_category(const char *code, char out[5])
 const char *eq_hazard_grade(const struct record *r, int32_t today)
 {
 	int in_use = eq_is(r->v[EU_STATUS], "in_use");
-	int grade = r->v[EU_SAFETY_GRADE] ? atoi(r->v[EU_SAFETY_GRADE]) : 0;
+	int grade = r->v[EU_SAFETY_GRADE] ? (int)eq_int_of(r->v[EU_SAFETY_GRADE]) : 0;
 	int32_t due = eq_day_of(r->v[EU_NEXT_DUE]);
 	if (in_use &&
 	    ((due != EQ_NO_DAY && due < today) || eq_is(r->v[EU_LAST_CONCLUSION], "fail") ||
@@ -58,7 +58,7 @@ void eq_unit_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_UNIT;
-	t->region = r->v[EU_REGION_CODE] ? atoi(r->v[EU_REGION_CODE]) : 0;
+	t->region = r->v[EU_REGION_CODE] ? (int)eq_int_of(r->v[EU_REGION_CODE]) : 0;
 	eq_top_category(r->v[EU_CATEGORY], t->category);
 	t->in_use = eq_is(r->v[EU_STATUS], "in_use");
 	t->registered = r->v[EU_REG_CODE] != NULL;
@@ -170,7 +170,7 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 {
 	if (category_check(db, r->v[EU_CATEGORY], err) != 0)
 		return -1;
-	int region = atoi(r->v[EU_REGION_CODE]);
+	int region = (int)eq_int_of(r->v[EU_REGION_CODE]);
 	if (regions_find(region) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
 		                  "region_code %d is not a known GB/T 2260 region", region);
@@ -217,13 +217,14 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 			return field_fail(err, "reg_code", "invalid",
 			                  "reg_code must begin with the category code (%s or %s)",
 			                  r->v[EU_CATEGORY], top);
-		int office = atoi((char[7]){reg[4], reg[5], reg[6], reg[7], reg[8], reg[9], 0});
-		if (regions_find(office) == NULL)
+		int64_t office = 0, ym = 0;
+		(void)field_int_parse(reg + 4, 6, 0, 999999, &office); /* 20 digits: checked */
+		(void)field_int_parse(reg + 10, 6, 0, 999999, &ym);
+		if (regions_find((int)office) == NULL)
 			return field_fail(err, "reg_code", "invalid",
 			                  "reg_code digits 5-10 must be the division code of the "
 			                  "registering office; %06d is not a known region",
-			                  office);
-		int ym = atoi((char[7]){reg[10], reg[11], reg[12], reg[13], reg[14], reg[15], 0});
+			                  (int)office);
 		int y, m, dd;
 		date_to_ymd(today, &y, &m, &dd);
 		if (ym > y * 100 + m || ym < 195001)
@@ -329,11 +330,12 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 		return EQ_ERROR;
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
-	if (rc != DB_ROW || !eq_visible(who, atoi(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	if (rc != DB_ROW ||
+	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	int64_t version = atoll(u.r.v[EU_VERSION]);
+	int64_t version = eq_int_of(u.r.v[EU_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;
@@ -359,7 +361,7 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 	}
 	/* Before its first inspection a unit's due date follows its category, variant and the
 	 * day it was put into use; after it, the inspections decide. */
-	if (atoi(r.v[EU_INSPECTIONS_DONE]) == 0) {
+	if ((int)eq_int_of(r.v[EU_INSPECTIONS_DONE]) == 0) {
 		struct eq_rules rules;
 		if (load_rules(db, &rules, err) != 0) {
 			db_rollback(db);
@@ -404,11 +406,12 @@ int eq_unit_delete(struct db *db, const struct actor *who, const char *device_co
 		return EQ_ERROR;
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
-	if (rc != DB_ROW || !eq_visible(who, atoi(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	if (rc != DB_ROW ||
+	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	if (if_version && if_version != atoll(u.r.v[EU_VERSION])) {
+	if (if_version && if_version != eq_int_of(u.r.v[EU_VERSION])) {
 		db_rollback(db);
 		return EQ_STALE;
 	}
@@ -460,8 +463,9 @@ int eq_unit_get(struct db *db, const struct actor *who, const char *device_code,
                 struct eq_unit *out)
 {
 	int rc = unit_read(db, device_code, a, out);
-	if (rc == DB_DONE || (rc == DB_ROW && !eq_visible(who, atoi(out->r.v[EU_REGION_CODE]),
-	                                                  out->r.v[EU_USE_UNIT])))
+	if (rc == DB_DONE ||
+	    (rc == DB_ROW &&
+	     !eq_visible(who, (int)eq_int_of(out->r.v[EU_REGION_CODE]), out->r.v[EU_USE_UNIT])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -902,7 +906,8 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	}
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
-	if (rc != DB_ROW || !eq_visible(who, atoi(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	if (rc != DB_ROW ||
+	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		eq_rules_free(&rules);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
@@ -935,7 +940,7 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		           r.v[EU_CATEGORY], ins->conclusion);
 		goto refuse;
 	}
-	int done = atoi(r.v[EU_INSPECTIONS_DONE]) + (periodic ? 1 : 0);
+	int done = (int)eq_int_of(r.v[EU_INSPECTIONS_DONE]) + (periodic ? 1 : 0);
 	int32_t last = eq_day_of(r.v[EU_LAST_INSPECTED_ON]);
 	int latest = last == EQ_NO_DAY || on >= last;
 	int32_t due = eq_day_of(r.v[EU_NEXT_DUE]);
@@ -967,7 +972,7 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	char now[32];
 	eq_now_iso(now);
 	eq_set_str(&r, a, EU_UPDATED_AT, now);
-	eq_set_int(&r, a, EU_VERSION, atoll(r.v[EU_VERSION]) + 1);
+	eq_set_int(&r, a, EU_VERSION, eq_int_of(r.v[EU_VERSION]) + 1);
 	ins->created_at = arena_strdup(a, now);
 	verdict = EQ_ERROR;
 
