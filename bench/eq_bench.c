@@ -143,9 +143,9 @@ static void same_groups(const struct groups *x, const struct groups *y, int by, 
 static void rates_query(struct eq_rates_query *q, int by)
 {
 	memset(q, 0, sizeof *q);
-	if (eq_scope_make(&ALL, 0, &q->scope) != 0)
+	if (scope_make(&ALL, 0, &q->scope) != 0)
 		die("scope");
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	int y, m, d;
 	date_to_ymd(today, &y, &m, &d);
 	q->on = today;
@@ -346,7 +346,7 @@ static double list_obvious(struct db *db, int which, int prefecture, struct code
 {
 	out->n = 0;
 	char today[11];
-	date_format(eq_today(), today);
+	date_format(today_china(), today);
 	double t0 = now_ms();
 	struct db_stmt *st = db_prepare(db, OBVIOUS_LIST[which]);
 	if (st == NULL)
@@ -418,7 +418,7 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 	struct arena a = {0};
 	struct field_error err = {0};
 	struct eq_unit u;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	char on[11], dev[32];
 	date_format(today, on);
 	double ms = 0, t0;
@@ -485,7 +485,7 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		snprintf(dev, sizeof dev, "311099999%04d%05d", y,
 		         (int)((getpid() * 64 + round) % 100000));
 		snprintf(reg, sizeof reg, "3110%06d%04d%02d%04d",
-		         (int)eq_int_of(u.r.v[EU_REGION_CODE]) / 100 * 100, y, m,
+		         (int)record_int_of(u.r.v[EU_REGION_CODE]) / 100 * 100, y, m,
 		         9000 + round % 1000);
 		if (record_set_text(&r, &a, EU_DEVICE_CODE, dev, 18, &err) != 0 ||
 		    record_set_text(&r, &a, EU_REG_CODE, reg, 20, &err) != 0)

@@ -86,7 +86,7 @@ static int demo_equipment(struct db *db, enum eq_demo_scale scale, uint64_t seed
 {
 	struct eq_demo_options o;
 	struct eq_demo_report rep;
-	eq_demo_options_init(&o, scale, seed, eq_today());
+	eq_demo_options_init(&o, scale, seed, today_china());
 	double t0 = demo_clock();
 	/* Alone with the database, write each page once (see db_bulk_journal). */
 	int rollback = db_bulk_journal(db, 1);

@@ -10,6 +10,7 @@
 
 #define DATE_MIN_YEAR 1900
 #define DATE_MAX_YEAR 2199
+#define DATE_NONE INT32_MIN /* an absent date (days before 1970 are negative numbers) */
 
 /* Parses exactly YYYY-MM-DD (a real date, year DATE_MIN_YEAR..DATE_MAX_YEAR) from s[0..n).
  * Returns 0 with *day, or -1. */

@@ -587,3 +587,48 @@ void record_from_row(struct record *r, const struct record_type *t, struct db_st
 		record_set(r, a, i, s, len);
 	}
 }
+
+int64_t record_int_of(const char *s)
+{
+	int64_t v;
+	return s && field_int_parse_cstr(s, INT64_MIN + 1, INT64_MAX, &v) == 0 ? v : 0;
+}
+
+int32_t record_day_of(const char *s)
+{
+	int32_t d;
+	return s && date_parse(s, strlen(s), &d) == 0 ? d : DATE_NONE;
+}
+
+int text_is(const char *v, const char *s)
+{
+	return v && strcmp(v, s) == 0;
+}
+
+void record_set_str(struct record *r, struct arena *a, int i, const char *s)
+{
+	if (s) {
+		record_set(r, a, i, s, strlen(s));
+	} else {
+		r->v[i] = NULL;
+		r->present |= (uint64_t)1 << i;
+	}
+}
+
+void record_set_int(struct record *r, struct arena *a, int i, int64_t v)
+{
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	record_set_str(r, a, i, s);
+}
+
+void record_set_day(struct record *r, struct arena *a, int i, int32_t day)
+{
+	if (day == DATE_NONE) {
+		record_set_str(r, a, i, NULL);
+		return;
+	}
+	char s[11];
+	date_format(day, s);
+	record_set_str(r, a, i, s);
+}

@@ -135,8 +135,8 @@ void record_unpack(struct record *r, const struct record_type *t, const char *pa
 struct db_stmt;
 /* Fills r as a record of type t from columns first .. first + n - 1 of the current row of st,
  * in field order (SQL NULL: a null value); the values are copied into a. */
-void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st,
-                     int first, int n, struct arena *a);
+void record_from_row(struct record *r, const struct record_type *t, struct db_stmt *st, int first,
+                     int n, struct arena *a);
 
 /* Applies the fields given in patch (values, nulls and their warnings) to r, which must be of
  * the same type. Returns 1 if any value differs from what r held, else 0. */
@@ -173,5 +173,20 @@ void record_type_write_schema(const struct record_type *t, struct buf *out, int 
 /* Sets *err; returns -1 so callers can `return field_fail(...)`. */
 int field_fail(struct field_error *err, const char *field, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Small helpers for the values of records (canonical text). */
+/* The integer a stored field holds (region codes, versions, counts: text the field table
+ * checked on the way in), or 0 when it is absent or not an integer. */
+int64_t record_int_of(const char *s);
+/* The day number (platform/dates.h) of a date value, or DATE_NONE when s is NULL or not a
+ * date. */
+int32_t record_day_of(const char *s);
+/* 1 if v is the string s (v may be NULL). */
+int text_is(const char *v, const char *s);
+/* Sets field i of r to s (NULL: null), to the decimal v, or to the date day (DATE_NONE:
+ * null), copied into a. */
+void record_set_str(struct record *r, struct arena *a, int i, const char *s);
+void record_set_int(struct record *r, struct arena *a, int i, int64_t v);
+void record_set_day(struct record *r, struct arena *a, int i, int32_t day);
 
 #endif

@@ -94,7 +94,7 @@ static int group_setup(void **state)
 	(void)state;
 	if (sodium_init() < 0 || open_with_enterprises(&fx.tmp, "eqdemo", SEED, &fx.db) != 0)
 		return -1;
-	fx.today = eq_today();
+	fx.today = today_china();
 	struct eq_demo_options o;
 	eq_demo_options_init(&o, EQ_DEMO_SMALL, SEED, fx.today);
 	double t0 = now_seconds();
@@ -577,7 +577,7 @@ static void compare_rates(void)
 			for (int c = 0; c < 4; c++)
 				for (int w = 0; w < 2; w++) {
 					struct eq_rates_query q = {0};
-					assert_int_equal(eq_scope_make(whos[w], 0, &q.scope), 0);
+					assert_int_equal(scope_make(whos[w], 0, &q.scope), 0);
 					q.category = CATS[c];
 					q.on = ons[i];
 					q.from = fx.today - 3 * 365 + (int32_t)i * 100;
@@ -597,7 +597,7 @@ static void test_tallies_equal_rows(void **state)
 	(void)state;
 	/* Something to compare: the whole region's rates are not trivial. */
 	struct eq_rates_query q = {0};
-	assert_int_equal(eq_scope_make(&ALL, 0, &q.scope), 0);
+	assert_int_equal(scope_make(&ALL, 0, &q.scope), 0);
 	q.on = fx.today;
 	q.from = fx.today - 3 * 365;
 	q.to = fx.today;

@@ -389,7 +389,7 @@ static void compare_all(struct fx *x, int32_t today)
 				for (int c = 0; c < 3; c++) {
 					struct eq_rates_query q = {0};
 					assert_int_equal(
-					    eq_scope_make(whos[w], w == 0 && c == 2 ? 540200 : 0,
+					    scope_make(whos[w], w == 0 && c == 2 ? 540200 : 0,
 					                  &q.scope),
 					    0);
 					q.category = c == 1 ? "3000" : NULL;
@@ -408,7 +408,7 @@ static void compare_all(struct fx *x, int32_t today)
 static void test_tallies_equal_rows(void **state)
 {
 	struct fx *x = *state;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	compare_all(x, today);
 	for (int step = 0; step < STEPS; step++) {
 		x->nops++;
@@ -487,7 +487,7 @@ static int check_grade(void *ctx, const struct eq_unit *u)
 static void test_hazard_sql_agrees(void **state)
 {
 	struct fx *x = *state;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	for (int i = 0; i < 200; i++) {
 		x->nops++;
 		if (pick(x, 2))

@@ -17,6 +17,7 @@
 #include "modules/regions/service.h"
 #include "modules/registry/service.h"
 #include "modules/registry/uscc.h"
+#include "platform/scope.h"
 #include "platform/audit.h"
 #include "platform/db.h"
 #include "platform/fields.h"
@@ -43,14 +44,6 @@ static sem_t hashing;                           /* bounds memory used by Argon2i
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
-}
-
-static void now_iso(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void acc_invalidate(void)

@@ -101,7 +101,7 @@ static void finish_view(struct arena *a, struct record *r)
 	int complete = 1;
 	for (int k = 0; k < 4; k++)
 		complete &= r->v[FOUR[k]] != NULL;
-	eq_set_str(r, a, EA_COMPLETE, complete ? "1" : "0");
+	record_set_str(r, a, EA_COMPLETE, complete ? "1" : "0");
 }
 
 /* ---- Store: the SQL ----------------------------------------------------------------------- */
@@ -195,11 +195,11 @@ static int store_category_known(struct db *db, const char *code)
 
 /* The bound statement of a list page (limit + 1 rows); the caller frees it. NULL on failure. */
 static struct db_stmt *store_accident_list(struct db *db, const struct eq_accident_filter *f,
-                                           const struct eq_scope *sc)
+                                           const struct scope *sc)
 {
 	struct buf b = {0};
 	buf_puts(&b, SELECT " WHERE 1");
-	eq_scope_sql(&b, sc, "a.region_code", "a.use_unit");
+	scope_sql(&b, sc, "a.region_code", "a.use_unit");
 	if (f->status)
 		buf_puts(&b, " AND a.status = ?");
 	if (f->level)
@@ -218,7 +218,7 @@ static struct db_stmt *store_accident_list(struct db *db, const struct eq_accide
 	if (st == NULL)
 		return NULL;
 	int i = 1;
-	eq_scope_bind(st, &i, sc);
+	scope_bind(st, &i, sc);
 	if (f->status)
 		db_bind_cstr(st, i++, f->status);
 	if (f->level)
@@ -251,12 +251,12 @@ void eq_accident_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_ACCIDENT;
-	t->region = r->v[EA_REGION_CODE] ? (int)eq_int_of(r->v[EA_REGION_CODE]) : 0;
+	t->region = r->v[EA_REGION_CODE] ? (int)record_int_of(r->v[EA_REGION_CODE]) : 0;
 	const char *c = r->v[EA_CATEGORY];
 	t->category[0] = c && c[0] ? c[0] : '0';
 	memcpy(t->category + 1, "000", 4);
-	t->occurred = eq_day_of(r->v[EA_OCCURRED_ON]);
-	t->closed = eq_is(r->v[EA_STATUS], "closed");
+	t->occurred = record_day_of(r->v[EA_OCCURRED_ON]);
+	t->closed = text_is(r->v[EA_STATUS], "closed");
 }
 
 /*
@@ -276,7 +276,7 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 		                     &category);
 		if (rc < 0)
 			return EQ_ERROR;
-		if (rc != DB_ROW || !eq_visible(who, region, use_unit))
+		if (rc != DB_ROW || !scope_visible(who, region, use_unit))
 			return field_fail(err, "device_code", "unknown_unit",
 			                  "no unit %s in your scope", r->v[EA_DEVICE_CODE]),
 			       EQ_INVALID;
@@ -289,9 +289,9 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 			return field_fail(err, "category", "mismatch", "unit %s is of category %s",
 			                  r->v[EA_DEVICE_CODE], category),
 			       EQ_INVALID;
-		eq_set_str(r, a, EA_USE_UNIT, use_unit);
-		eq_set_str(r, a, EA_CATEGORY, category);
-		eq_set_int(r, a, EA_REGION_CODE, region);
+		record_set_str(r, a, EA_USE_UNIT, use_unit);
+		record_set_str(r, a, EA_CATEGORY, category);
+		record_set_int(r, a, EA_REGION_CODE, region);
 		return EQ_OK;
 	}
 	if (r->v[EA_USE_UNIT] == NULL)
@@ -313,7 +313,7 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 	rc = eq_party_check(db, who, "use_unit", r->v[EA_USE_UNIT], a, &region, err);
 	if (rc != EQ_OK)
 		return rc;
-	eq_set_int(r, a, EA_REGION_CODE, region);
+	record_set_int(r, a, EA_REGION_CODE, region);
 	return EQ_OK;
 }
 
@@ -326,9 +326,9 @@ static int accident_place(struct db *db, const struct actor *who, struct record 
 static int accident_rules_check(struct record *r, const struct record *before, int status_given,
                                 struct arena *a, struct field_error *err)
 {
-	int32_t today = eq_today();
-	int32_t occurred = eq_day_of(r->v[EA_OCCURRED_ON]),
-	        reported = eq_day_of(r->v[EA_REPORTED_ON]);
+	int32_t today = today_china();
+	int32_t occurred = record_day_of(r->v[EA_OCCURRED_ON]),
+	        reported = record_day_of(r->v[EA_REPORTED_ON]);
 	if (occurred > today)
 		return field_fail(err, "occurred_on", "in_future",
 		                  "occurred_on cannot be in the future");
@@ -341,17 +341,17 @@ static int accident_rules_check(struct record *r, const struct record *before, i
 	int findings = 0;
 	for (int k = 0; k < 4; k++)
 		findings |= r->v[FOUR[k]] != NULL;
-	if (eq_is(r->v[EA_STATUS], "reported")) {
-		int was_investigating = before && !eq_is(before->v[EA_STATUS], "reported");
+	if (text_is(r->v[EA_STATUS], "reported")) {
+		int was_investigating = before && !text_is(before->v[EA_STATUS], "reported");
 		if (status_given && (findings || was_investigating))
 			return field_fail(
 			    err, "status", "not_allowed",
 			    "an accident with findings is under investigation; it cannot go "
 			    "back to reported");
 		if (findings)
-			eq_set_str(r, a, EA_STATUS, "investigating");
+			record_set_str(r, a, EA_STATUS, "investigating");
 	}
-	if (!eq_is(r->v[EA_STATUS], "closed")) {
+	if (!text_is(r->v[EA_STATUS], "closed")) {
 		if (r->v[EA_CLOSED_ON])
 			return field_fail(
 			    err, "closed_on", "not_closed",
@@ -369,8 +369,8 @@ static int accident_rules_check(struct record *r, const struct record *before, i
 			    name);
 		}
 	if (r->v[EA_CLOSED_ON] == NULL)
-		eq_set_day(r, a, EA_CLOSED_ON, today);
-	int32_t closed = eq_day_of(r->v[EA_CLOSED_ON]);
+		record_set_day(r, a, EA_CLOSED_ON, today);
+	int32_t closed = record_day_of(r->v[EA_CLOSED_ON]);
 	if (closed > today)
 		return field_fail(err, "closed_on", "in_future",
 		                  "closed_on cannot be in the future");
@@ -469,8 +469,8 @@ int eq_accident_list(struct db *db, const struct actor *who, const struct eq_acc
                      struct arena *a, eq_accident_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
-	struct eq_scope sc;
-	if (eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
 	struct db_stmt *st = store_accident_list(db, f, &sc);
 	if (st == NULL)
@@ -486,7 +486,7 @@ int eq_accident_list(struct db *db, const struct actor *who, const struct eq_acc
 		record_from_row(&r, &ACCIDENT_TYPE, st, 0, EA_VERSION + 1, a);
 		finish_view(a, &r);
 		n++;
-		snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[EA_OCCURRED_ON]),
+		snprintf(last, sizeof last, "%d.%s", (int)record_day_of(r.v[EA_OCCURRED_ON]),
 		         r.v[EA_ID]);
 		stop = fn(ctx, &r);
 	}
@@ -500,7 +500,7 @@ int eq_accident_get(struct db *db, const struct actor *who, int64_t id, struct a
 	int rc = store_accident_read(db, id, a, out);
 	if (rc == DB_DONE ||
 	    (rc == DB_ROW &&
-	     !eq_visible(who, (int)eq_int_of(out->v[EA_REGION_CODE]), out->v[EA_USE_UNIT])))
+	     !scope_visible(who, (int)record_int_of(out->v[EA_REGION_CODE]), out->v[EA_USE_UNIT])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -517,19 +517,19 @@ int eq_accident_create(struct db *db, const struct actor *who, const struct reco
 	static const int ZEROES[] = {EA_DEATHS, EA_INJURIES, EA_LOSS_YUAN};
 	for (int k = 0; k < 3; k++)
 		if (r.v[ZEROES[k]] == NULL)
-			eq_set_str(&r, a, ZEROES[k], "0");
+			record_set_str(&r, a, ZEROES[k], "0");
 	if (r.v[EA_REPORTED_ON] == NULL)
-		eq_set_day(&r, a, EA_REPORTED_ON, eq_today());
+		record_set_day(&r, a, EA_REPORTED_ON, today_china());
 	if (r.v[EA_STATUS] == NULL)
-		eq_set_str(&r, a, EA_STATUS, "reported");
+		record_set_str(&r, a, EA_STATUS, "reported");
 	if (accident_rules_check(&r, NULL, record_has(in, EA_STATUS) && in->v[EA_STATUS], a, err) !=
 	    0)
 		return EQ_INVALID;
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EA_CREATED_AT, now);
-	eq_set_str(&r, a, EA_UPDATED_AT, now);
-	eq_set_str(&r, a, EA_VERSION, "1");
+	now_iso(now);
+	record_set_str(&r, a, EA_CREATED_AT, now);
+	record_set_str(&r, a, EA_UPDATED_AT, now);
+	record_set_str(&r, a, EA_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -543,7 +543,7 @@ int eq_accident_create(struct db *db, const struct actor *who, const struct reco
 	struct eq_tally_row none = {0}, after;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	eq_set_int(&r, a, EA_ID, id);
+	record_set_int(&r, a, EA_ID, id);
 	eq_accident_tally_row(&r, &after);
 	aj = stored_json(&r);
 	if (store_accident_write(db, id, unit_id, &r, 1) != DB_DONE ||
@@ -572,19 +572,19 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 		return EQ_ERROR;
 	struct record before;
 	int rc = store_accident_read(db, id, a, &before);
-	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(before.v[EA_REGION_CODE]), before.v[EA_USE_UNIT])) {
+	if (rc != DB_ROW || !scope_visible(who, (int)record_int_of(before.v[EA_REGION_CODE]),
+	                                   before.v[EA_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	if (eq_is(before.v[EA_STATUS], "closed")) {
+	if (text_is(before.v[EA_STATUS], "closed")) {
 		db_rollback(db);
 		field_fail(err, "status", "closed",
 		           "the accident was closed on %s; a closed accident is not changed",
 		           before.v[EA_CLOSED_ON] ? before.v[EA_CLOSED_ON] : "");
 		return EQ_CONFLICT;
 	}
-	int64_t version = eq_int_of(before.v[EA_VERSION]);
+	int64_t version = record_int_of(before.v[EA_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;
@@ -611,14 +611,14 @@ int eq_accident_update(struct db *db, const struct actor *who, int64_t id,
 		return EQ_INVALID;
 	}
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EA_UPDATED_AT, now);
-	eq_set_int(&r, a, EA_VERSION, version + 1);
+	now_iso(now);
+	record_set_str(&r, a, EA_UPDATED_AT, now);
+	record_set_int(&r, a, EA_VERSION, version + 1);
 	struct eq_tally_row tb, ta;
 	eq_accident_tally_row(&before, &tb);
 	eq_accident_tally_row(&r, &ta);
-	const char *action = eq_is(r.v[EA_STATUS], "closed") ? "equipment.accident.close"
-	                                                     : "equipment.accident.update";
+	const char *action = text_is(r.v[EA_STATUS], "closed") ? "equipment.accident.close"
+	                                                       : "equipment.accident.update";
 	char *bj = stored_json(&before), *aj = stored_json(&r);
 	int ok =
 	    store_accident_write(db, id, 0, &r, 0) == DB_DONE &&

@@ -20,18 +20,18 @@ static int accidents_list(struct http_request *req, struct http_response *res)
 	    http_query(req, "level"), http_query(req, "use_unit"), http_query(req, "from"),
 	    http_query(req, "to"), http_query(req, "limit"), http_query(req, "cursor"), &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "accident", NULL);
+		return api_service_error(res, rc, &err, "accident", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct eq_list_ctx lc = {&res->body, 0};
+	struct api_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_accident_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
+	if (eq_accident_list(req->db, &who, &f, &req->arena, api_record_row, &lc, &next) != EQ_OK)
 		return -1;
-	eq_list_end(res, next, NULL);
+	api_list_end(res, next, NULL);
 	return 0;
 }
 
-static const struct eq_resource ACCIDENTS = {
+static const struct api_resource ACCIDENTS = {
     .what = "accident",
     .type = &ACCIDENT_TYPE,
     .version_field = EA_VERSION,
@@ -42,17 +42,17 @@ static const struct eq_resource ACCIDENTS = {
 
 static int accidents_get(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_get(req, res, &ACCIDENTS);
+	return api_resource_get(req, res, &ACCIDENTS);
 }
 
 static int accidents_create(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_create(req, res, &ACCIDENTS);
+	return api_resource_create(req, res, &ACCIDENTS);
 }
 
 static int accidents_update(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_update(req, res, &ACCIDENTS);
+	return api_resource_update(req, res, &ACCIDENTS);
 }
 
 void eq_accident_schemas_write(struct buf *out)

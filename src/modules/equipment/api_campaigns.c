@@ -24,7 +24,7 @@ static void write_opt(struct buf *out, const char *key, const char *v)
 
 static int todo_row(void *ctx, const struct eq_campaign_target *t)
 {
-	struct eq_list_ctx *lc = ctx;
+	struct api_list_ctx *lc = ctx;
 	buf_puts(lc->out, lc->n++ ? ",{\"device_code\":" : "{\"device_code\":");
 	json_write_string(lc->out, t->device_code, strlen(t->device_code));
 	write_opt(lc->out, "reg_code", t->reg_code);
@@ -42,14 +42,14 @@ static int campaigns_list(struct http_request *req, struct http_response *res)
 	int rc = eq_campaign_filter_parse(&f, http_query(req, "region"), http_query(req, "limit"),
 	                                  http_query(req, "cursor"), &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "campaign", NULL);
+		return api_service_error(res, rc, &err, "campaign", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct eq_list_ctx lc = {&res->body, 0};
+	struct api_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_campaign_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
+	if (eq_campaign_list(req->db, &who, &f, &req->arena, api_record_row, &lc, &next) != EQ_OK)
 		return -1;
-	eq_list_end(res, next, NULL);
+	api_list_end(res, next, NULL);
 	return 0;
 }
 
@@ -66,11 +66,11 @@ static int campaigns_get(struct http_request *req, struct http_response *res)
 	struct actor who = api_actor(req);
 	struct record r;
 	struct buf todo_json = {0};
-	struct eq_list_ctx lc = {&todo_json, 0};
+	struct api_list_ctx lc = {&todo_json, 0};
 	int rc = eq_campaign_get(req->db, &who, id, &req->arena, &r, (int)todo, todo_row, &lc);
 	if (rc != EQ_OK) {
 		buf_free(&todo_json);
-		return eq_service_error(res, rc, NULL, "campaign", req->params[0]);
+		return api_service_error(res, rc, NULL, "campaign", req->params[0]);
 	}
 	record_write_json(&r, &res->body);
 	res->body.len--; /* reopen the object for the targets still to do */
@@ -83,7 +83,7 @@ static int campaigns_get(struct http_request *req, struct http_response *res)
 	return 0;
 }
 
-static const struct eq_resource CAMPAIGNS = {
+static const struct api_resource CAMPAIGNS = {
     .what = "campaign",
     .type = &CAMPAIGN_TYPE,
     .version_field = -1,
@@ -94,7 +94,7 @@ static const struct eq_resource CAMPAIGNS = {
 
 static int campaigns_create(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_create(req, res, &CAMPAIGNS);
+	return api_resource_create(req, res, &CAMPAIGNS);
 }
 
 void eq_campaign_schemas_write(struct buf *out)

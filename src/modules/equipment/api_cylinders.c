@@ -19,18 +19,18 @@ static int cylinders_list(struct http_request *req, struct http_response *res)
 	    &f, &req->arena, http_query(req, "station"), http_query(req, "region"),
 	    http_query(req, "overdue"), http_query(req, "limit"), http_query(req, "cursor"), &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "cylinder batch", NULL);
+		return api_service_error(res, rc, &err, "cylinder batch", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct eq_list_ctx lc = {&res->body, 0};
+	struct api_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_cylinder_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
+	if (eq_cylinder_list(req->db, &who, &f, &req->arena, api_record_row, &lc, &next) != EQ_OK)
 		return -1;
-	eq_list_end(res, next, NULL);
+	api_list_end(res, next, NULL);
 	return 0;
 }
 
-static const struct eq_resource CYLINDERS = {
+static const struct api_resource CYLINDERS = {
     .what = "cylinder batch",
     .type = &CYLINDER_TYPE,
     .version_field = ECB_VERSION,
@@ -41,18 +41,18 @@ static const struct eq_resource CYLINDERS = {
 
 static int cylinders_get(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_get(req, res, &CYLINDERS);
+	return api_resource_get(req, res, &CYLINDERS);
 }
 
 static int cylinders_create(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_create(req, res, &CYLINDERS);
+	return api_resource_create(req, res, &CYLINDERS);
 }
 
 static int cylinders_inspect(struct http_request *req, struct http_response *res)
 {
 	int64_t id;
-	if (eq_id_param(req, res, "cylinder batch", &id) != 0)
+	if (api_id_param(req, res, "cylinder batch", &id) != 0)
 		return 0;
 	json_t *body = http_body_json(req, res);
 	if (body == NULL)
@@ -66,7 +66,7 @@ static int cylinders_inspect(struct http_request *req, struct http_response *res
 	if (rc == EQ_OK)
 		rc = eq_cylinder_inspect(req->db, &who, id, &ins, &req->arena, &batch, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "cylinder batch", req->params[0]);
+		return api_service_error(res, rc, &err, "cylinder batch", req->params[0]);
 	buf_puts(&res->body, "{\"inspection\":{\"inspected_on\":");
 	json_write_string(&res->body, ins.inspected_on, strlen(ins.inspected_on));
 	buf_printf(&res->body,

@@ -20,18 +20,18 @@ static int operators_list(struct http_request *req, struct http_response *res)
 	    http_query(req, "expiring_within"), http_query(req, "limit"), http_query(req, "cursor"),
 	    &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "operator", NULL);
+		return api_service_error(res, rc, &err, "operator", NULL);
 	struct actor who = api_actor(req);
 	buf_puts(&res->body, "{\"items\":[");
-	struct eq_list_ctx lc = {&res->body, 0};
+	struct api_list_ctx lc = {&res->body, 0};
 	const char *next;
-	if (eq_operator_list(req->db, &who, &f, &req->arena, eq_record_row, &lc, &next) != EQ_OK)
+	if (eq_operator_list(req->db, &who, &f, &req->arena, api_record_row, &lc, &next) != EQ_OK)
 		return -1;
-	eq_list_end(res, next, NULL);
+	api_list_end(res, next, NULL);
 	return 0;
 }
 
-static const struct eq_resource OPERATORS = {
+static const struct api_resource OPERATORS = {
     .what = "operator",
     .type = &OPERATOR_TYPE,
     .version_field = EO_VERSION,
@@ -42,17 +42,17 @@ static const struct eq_resource OPERATORS = {
 
 static int operators_get(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_get(req, res, &OPERATORS);
+	return api_resource_get(req, res, &OPERATORS);
 }
 
 static int operators_create(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_create(req, res, &OPERATORS);
+	return api_resource_create(req, res, &OPERATORS);
 }
 
 static int operators_update(struct http_request *req, struct http_response *res)
 {
-	return eq_resource_update(req, res, &OPERATORS);
+	return api_resource_update(req, res, &OPERATORS);
 }
 
 void eq_operator_schemas_write(struct buf *out)

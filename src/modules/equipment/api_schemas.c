@@ -36,49 +36,75 @@ static const char SCHEMAS[] = OBJ(
                                                                                  "schemas/"
                                                                                  "EquipmentRule\"}")
     OBJ("EquipmentRulePatch",
-        STR("kind") "," INT("first_months") "," INT("interval_months") "," STR("grade_months") "," INT("count_first") "," STR(
-            "ages") "," STR("conclusions") "," STR("basis") "," STR("note")) OBJ("EquipmentCategory"
-                                                                                 "List",
-                                                                                 "\"items\":{"
-                                                                                 "\"type\":"
-                                                                                 "\"array\","
-                                                                                 "\"items\":{\"$"
-                                                                                 "ref\":"
-                                                                                 "\"#/components/"
-                                                                                 "schemas/"
-                                                                                 "EquipmentCategory"
-                                                                                 "\"}}")
-        LIST("EquipmentUnitList", "EquipmentUnit") OBJ(
-            "EquipmentDefect", STR("id") "," STR("description") "," STR("deadline") "," NSTR(
-                                   "rectified_on")) OBJ("EquipmentDefectPatch", STR("rectified_on"))
-            OBJ("EquipmentInspection",
-                STR("id") "," STR("kind") "," STR("institution") "," STR("inspector") "," STR("insp"
-                                                                                              "ecte"
-                                                                                              "d_"
-                                                                                              "on") "," STR(
-                    "conclusion") ",\"safety_grade\":{"
-                                  "\"type\":\"integer\",\"nullable\":true}," NSTR("report_no") "," NSTR(
-                                      "note") "," NSTR("next_due") "," STR("created_at") ",\"de"
-                                                                                         "fects"
-                                                                                         "\":{"
-                                                                                         "\"typ"
-                                                                                         "e\":"
-                                                                                         "\"arr"
-                                                                                         "ay\","
-                                                                                         "\"ite"
-                                                                                         "ms\":"
-                                                                                         "{"
-                                                                                         "\"$"
-                                                                                         "ref\""
-                                                                                         ":\"#/"
-                                                                                         "compo"
-                                                                                         "nents"
-                                                                                         "/sche"
-                                                                                         "mas/"
-                                                                                         "Equip"
-                                                                                         "mentD"
-                                                                                         "efect"
-                                                                                         "\"}}")
+        STR("kind") "," INT("first_months") "," INT("interval_months") "," STR("grade_months") "," INT(
+            "count_first") "," STR("ages") "," STR("conclusions") "," STR("basis") "," STR("note"))
+        OBJ("EquipmentCategory"
+            "List",
+            "\"items\":{"
+            "\"type\":"
+            "\"array\","
+            "\"items\":{\"$"
+            "ref\":"
+            "\"#/components/"
+            "schemas/"
+            "EquipmentCategory"
+            "\"}}") LIST("EquipmentUnitList",
+                         "EquipmentUnit") OBJ("EquipmentDefect",
+                                              STR("id") "," STR("description") "," STR(
+                                                  "deadline") "," NSTR("rectified_on"))
+            OBJ("EquipmentDefectPatch", STR("rectified_on")) OBJ(
+                "EquipmentInspection",
+                STR("id") "," STR("kind") "," STR("institution") "," STR("inspector") "," STR(
+                    "insp"
+                    "ecte"
+                    "d_"
+                    "on") "," STR("conclusion") ",\"safety_grade\":{"
+                                                "\"type\":\"integer\",\"nullable\":true}," NSTR("re"
+                                                                                                "po"
+                                                                                                "rt"
+                                                                                                "_n"
+                                                                                                "o") "," NSTR(
+                                                    "note") "," NSTR("next_due") "," STR("created_"
+                                                                                         "at") ",\""
+                                                                                               "de"
+                                                                                               "fec"
+                                                                                               "ts"
+                                                                                               "\":"
+                                                                                               "{"
+                                                                                               "\"t"
+                                                                                               "yp"
+                                                                                               "e\""
+                                                                                               ":"
+                                                                                               "\"a"
+                                                                                               "rr"
+                                                                                               "ay"
+                                                                                               "\","
+                                                                                               "\"i"
+                                                                                               "te"
+                                                                                               "ms"
+                                                                                               "\":"
+                                                                                               "{"
+                                                                                               "\"$"
+                                                                                               "ref"
+                                                                                               "\""
+                                                                                               ":\""
+                                                                                               "#/"
+                                                                                               "com"
+                                                                                               "po"
+                                                                                               "nen"
+                                                                                               "ts"
+                                                                                               "/sc"
+                                                                                               "he"
+                                                                                               "mas"
+                                                                                               "/"
+                                                                                               "Equ"
+                                                                                               "ip"
+                                                                                               "men"
+                                                                                               "tD"
+                                                                                               "efe"
+                                                                                               "ct"
+                                                                                               "\"}"
+                                                                                               "}")
                 OBJ("EquipmentInspectionInput",
                     STR("kind") "," STR("institution") "," STR("inspector") "," STR(
                         "inspected_"

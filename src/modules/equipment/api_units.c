@@ -15,59 +15,6 @@
 
 #define EXPORT_CHUNK 1000 /* rows fetched per streaming step of a CSV export */
 
-int eq_service_error(struct http_response *res, int rc, const struct field_error *err,
-                     const char *what, const char *key)
-{
-	switch (rc) {
-	case EQ_NOT_FOUND:
-		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope",
-		                  what, key ? key : "");
-	case EQ_INVALID:
-		return http_error(res, API_BAD_REQUEST, err->code, err->field, "%s", err->message);
-	case EQ_CONFLICT:
-		return http_error(res, API_CONFLICT, err->code, err->field, "%s", err->message);
-	case EQ_STALE:
-		return http_error(res, API_PRECONDITION_FAILED, "stale", NULL,
-		                  "the %s was changed meanwhile; read it again", what);
-	default:
-		return -1;
-	}
-}
-
-int eq_id_param(struct http_request *req, struct http_response *res, const char *what, int64_t *id)
-{
-	if (field_int_parse_cstr(req->params[0], 1, INT64_MAX, id) != 0)
-		return http_error(res, API_NOT_FOUND, "not_found", NULL, "no %s %s in your scope",
-		                  what, req->params[0]),
-		       -1;
-	return 0;
-}
-
-int eq_record_body(struct http_request *req, struct http_response *res, const struct record_type *t,
-                   struct record *in, struct field_error *err)
-{
-	json_t *body = http_body_json(req, res);
-	if (body == NULL)
-		return 1;
-	record_init(in, t);
-	int rc = record_from_json(in, &req->arena, body, err) == 0 ? EQ_OK : EQ_INVALID;
-	json_decref(body);
-	return rc;
-}
-
-void eq_list_end(struct http_response *res, const char *next_cursor, const char *extra)
-{
-	buf_puts(&res->body, "],\"next_cursor\":");
-	if (next_cursor)
-		json_write_string(&res->body, next_cursor, strlen(next_cursor));
-	else
-		buf_puts(&res->body, "null");
-	if (extra)
-		buf_puts(&res->body, extra);
-	buf_putc(&res->body, '}');
-	http_json(res, 200);
-}
-
 void eq_write_unit(const struct eq_unit *u, struct buf *out)
 {
 	record_write_json(&u->r, out);
@@ -304,7 +251,7 @@ static int units_list(struct http_request *req, struct http_response *res)
 	struct field_error err;
 	int rc = filter_from_query(req, &f, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "unit", NULL);
+		return api_service_error(res, rc, &err, "unit", NULL);
 	struct actor who = api_actor(req);
 	const char *format = http_query(req, "format");
 	if (format && strcmp(format, "csv") == 0) {
@@ -350,7 +297,7 @@ static int units_list(struct http_request *req, struct http_response *res)
 			return -1;
 		snprintf(extra, sizeof extra, ",\"total\":%lld", (long long)total);
 	}
-	eq_list_end(res, next, extra);
+	api_list_end(res, next, extra);
 	return 0;
 }
 
@@ -375,7 +322,7 @@ static int units_get(struct http_request *req, struct http_response *res)
 	struct actor who = api_actor(req);
 	int rc = eq_unit_get(req->db, &who, req->params[0], &req->arena, &u);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, NULL, "unit", req->params[0]);
+		return api_service_error(res, rc, NULL, "unit", req->params[0]);
 	unit_response(res, &u, 200);
 	return 0;
 }
@@ -385,7 +332,7 @@ static int units_create(struct http_request *req, struct http_response *res)
 	struct record in;
 	struct eq_unit out;
 	struct field_error err;
-	int rc = eq_record_body(req, res, &UNIT_TYPE, &in, &err);
+	int rc = api_record_body(req, res, &UNIT_TYPE, &in, &err);
 	if (rc == 1)
 		return 0;
 	if (rc == EQ_OK && record_check(&in, 0, &err) != 0)
@@ -394,7 +341,7 @@ static int units_create(struct http_request *req, struct http_response *res)
 	if (rc == EQ_OK)
 		rc = eq_unit_create(req->db, &who, &in, &req->arena, &out, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "unit", NULL);
+		return api_service_error(res, rc, &err, "unit", NULL);
 	unit_response(res, &out, 201);
 	return 0;
 }
@@ -407,7 +354,7 @@ static int units_update(struct http_request *req, struct http_response *res)
 	struct record patch;
 	struct eq_unit out;
 	struct field_error err;
-	int rc = eq_record_body(req, res, &UNIT_TYPE, &patch, &err);
+	int rc = api_record_body(req, res, &UNIT_TYPE, &patch, &err);
 	if (rc == 1)
 		return 0;
 	if (rc == EQ_OK && record_check(&patch, 1, &err) != 0)
@@ -417,7 +364,7 @@ static int units_update(struct http_request *req, struct http_response *res)
 		rc = eq_unit_update(req->db, &who, req->params[0], &patch, if_version, &req->arena,
 		                    &out, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "unit", req->params[0]);
+		return api_service_error(res, rc, &err, "unit", req->params[0]);
 	unit_response(res, &out, 200);
 	return 0;
 }
@@ -433,7 +380,7 @@ static int units_delete(struct http_request *req, struct http_response *res)
 	if (rc == EQ_INVALID)
 		return http_error(res, API_CONFLICT, err.code, err.field, "%s", err.message);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "unit", req->params[0]);
+		return api_service_error(res, rc, &err, "unit", req->params[0]);
 	buf_puts(&res->body, "{\"deleted\":");
 	json_write_string(&res->body, req->params[0], strlen(req->params[0]));
 	buf_putc(&res->body, '}');
@@ -498,7 +445,7 @@ static int inspections_list(struct http_request *req, struct http_response *res)
 	    eq_inspection_list(req->db, &who, req->params[0], &req->arena, inspection_row, &lc);
 	if (rc != EQ_OK) {
 		res->body.len = 0;
-		return eq_service_error(res, rc, NULL, "unit", req->params[0]);
+		return api_service_error(res, rc, NULL, "unit", req->params[0]);
 	}
 	buf_puts(&res->body, "]}");
 	http_json(res, 200);
@@ -520,7 +467,7 @@ static int inspections_create(struct http_request *req, struct http_response *re
 		rc =
 		    eq_inspection_add(req->db, &who, req->params[0], ins, &req->arena, &unit, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "unit", req->params[0]);
+		return api_service_error(res, rc, &err, "unit", req->params[0]);
 	buf_puts(&res->body, "{\"inspection\":");
 	write_inspection(&res->body, ins);
 	buf_puts(&res->body, ",\"unit\":");
@@ -549,7 +496,7 @@ static int defects_update(struct http_request *req, struct http_response *res)
 	struct actor who = api_actor(req);
 	int rc = eq_defect_rectify(req->db, &who, id, on, &err);
 	if (rc != EQ_OK)
-		return eq_service_error(res, rc, &err, "defect", req->params[0]);
+		return api_service_error(res, rc, &err, "defect", req->params[0]);
 	buf_printf(&res->body, "{\"id\":\"%lld\",\"rectified_on\":\"%s\"}", (long long)id, on);
 	http_json(res, 200);
 	return 0;
@@ -631,7 +578,7 @@ static int date_param(struct http_request *req, struct http_response *res, const
 int eq_rates_params(struct http_request *req, struct http_response *res, struct eq_rates_query *q)
 {
 	memset(q, 0, sizeof *q);
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	int y, m, d;
 	date_to_ymd(today, &y, &m, &d);
 	if (date_param(req, res, "on", today, &q->on) != 0 ||
@@ -657,7 +604,7 @@ int eq_rates_params(struct http_request *req, struct http_response *res, struct 
 		q->category = arena_strdup(&req->arena, cat);
 	}
 	struct actor who = api_actor(req);
-	if (eq_scope_make(&who, (int)code, &q->scope) != 0)
+	if (scope_make(&who, (int)code, &q->scope) != 0)
 		q->scope.n = 0; /* nothing in scope: every count is zero */
 	if (q->scope.entity)
 		q->scope.entity = arena_strdup(&req->arena, q->scope.entity);

@@ -133,29 +133,28 @@ static int store_variant_known(struct db *db, const char *variant)
 }
 
 /* Appends the conditions on targets of campaign c within sc. */
-static void targets_sql(struct buf *b, const struct record *c, const struct eq_scope *sc)
+static void targets_sql(struct buf *b, const struct record *c, const struct scope *sc)
 {
 	buf_puts(b, TARGET_SQL);
-	eq_scope_sql(b, sc, "region_code", "use_unit");
+	scope_sql(b, sc, "region_code", "use_unit");
 	if (c->v[EC_VARIANT])
 		buf_puts(b, " AND variant = ?");
 	if (c->v[EC_MAJOR_HAZARD_ONLY] && c->v[EC_MAJOR_HAZARD_ONLY][0] == '1')
 		buf_puts(b, " AND major_hazard = 1");
 }
 
-static void targets_bind(struct db_stmt *st, int *i, const struct record *c,
-                         const struct eq_scope *sc)
+static void targets_bind(struct db_stmt *st, int *i, const struct record *c, const struct scope *sc)
 {
 	char prefix[5];
 	eq_category_prefix(c->v[EC_CATEGORY], prefix);
 	db_bind_cstr(st, (*i)++, prefix);
-	eq_scope_bind(st, i, sc);
+	scope_bind(st, i, sc);
 	if (c->v[EC_VARIANT])
 		db_bind_cstr(st, (*i)++, c->v[EC_VARIANT]);
 }
 
 /* Counts the targets of campaign c within sc and those done. 0 or a negative db_result. */
-static int store_campaign_progress(struct db *db, const struct record *c, const struct eq_scope *sc,
+static int store_campaign_progress(struct db *db, const struct record *c, const struct scope *sc,
                                    int64_t *targets, int64_t *done)
 {
 	struct buf b = {0};
@@ -179,8 +178,8 @@ static int store_campaign_progress(struct db *db, const struct record *c, const 
 
 /* Calls fn for the first n targets of c within sc still to do, soonest due first (units with
  * no due date last). 0 or a negative db_result. */
-static int store_campaign_todo(struct db *db, const struct record *c, const struct eq_scope *sc,
-                               int n, struct arena *a, eq_campaign_target_fn fn, void *ctx)
+static int store_campaign_todo(struct db *db, const struct record *c, const struct scope *sc, int n,
+                               struct arena *a, eq_campaign_target_fn fn, void *ctx)
 {
 	struct buf b = {0};
 	buf_puts(&b, "SELECT device_code, reg_code, name, use_unit, next_due FROM eq_unit");
@@ -210,14 +209,14 @@ static int store_campaign_todo(struct db *db, const struct record *c, const stru
 
 /* The bound statement of a list page (limit + 1 rows); the caller frees it. */
 static struct db_stmt *store_campaign_list(struct db *db, const struct eq_campaign_filter *f,
-                                           const struct eq_scope *sc)
+                                           const struct scope *sc)
 {
 	struct buf b = {0};
 	buf_puts(&b, "SELECT " COLS " FROM eq_campaign WHERE 1");
 	/* Campaigns belong to no legal entity: the scope's regions alone decide. */
-	struct eq_scope regions = *sc;
+	struct scope regions = *sc;
 	regions.entity = NULL;
-	eq_scope_sql(&b, &regions, "region_code", NULL);
+	scope_sql(&b, &regions, "region_code", NULL);
 	if (f->has_cursor)
 		buf_puts(&b, " AND id < ?");
 	buf_puts(&b, " ORDER BY id DESC LIMIT ?");
@@ -226,7 +225,7 @@ static struct db_stmt *store_campaign_list(struct db *db, const struct eq_campai
 	if (st == NULL)
 		return NULL;
 	int i = 1;
-	eq_scope_bind(st, &i, &regions);
+	scope_bind(st, &i, &regions);
 	if (f->has_cursor)
 		db_bind_int64(st, i++, f->after_id);
 	db_bind_int64(st, i, f->limit + 1);
@@ -240,19 +239,19 @@ static struct db_stmt *store_campaign_list(struct db *db, const struct eq_campai
 static int campaign_visible(const struct actor *who, const struct record *c)
 {
 	return who->entity_code == NULL &&
-	       eq_visible(who, (int)eq_int_of(c->v[EC_REGION_CODE]), NULL);
+	       scope_visible(who, (int)record_int_of(c->v[EC_REGION_CODE]), NULL);
 }
 
 /* Fills in the progress of c as who sees it. EQ_OK or EQ_ERROR. */
 static int campaign_progress(struct db *db, const struct actor *who, struct record *c,
-                             struct arena *a, struct eq_scope *sc)
+                             struct arena *a, struct scope *sc)
 {
 	int64_t targets = 0, done = 0;
-	if (eq_scope_make(who, (int)eq_int_of(c->v[EC_REGION_CODE]), sc) == 0 &&
+	if (scope_make(who, (int)record_int_of(c->v[EC_REGION_CODE]), sc) == 0 &&
 	    store_campaign_progress(db, c, sc, &targets, &done) != 0)
 		return EQ_ERROR;
-	eq_set_int(c, a, EC_TARGETS, targets);
-	eq_set_int(c, a, EC_DONE, done);
+	record_set_int(c, a, EC_TARGETS, targets);
+	record_set_int(c, a, EC_DONE, done);
 	return EQ_OK;
 }
 
@@ -291,8 +290,8 @@ int eq_campaign_list(struct db *db, const struct actor *who, const struct eq_cam
                      struct arena *a, eq_campaign_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
-	struct eq_scope sc;
-	if (who->entity_code || eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (who->entity_code || scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
 	struct db_stmt *st = store_campaign_list(db, f, &sc);
 	if (st == NULL)
@@ -309,7 +308,7 @@ int eq_campaign_list(struct db *db, const struct actor *who, const struct eq_cam
 	if (more)
 		n = f->limit;
 	for (int i = 0; i < n; i++) {
-		struct eq_scope psc;
+		struct scope psc;
 		if (campaign_progress(db, who, &rows[i], a, &psc) != EQ_OK)
 			return EQ_ERROR;
 		if (fn(ctx, &rows[i]))
@@ -331,7 +330,7 @@ int eq_campaign_get(struct db *db, const struct actor *who, int64_t id, struct a
 	/* One read transaction, so that the counts and the list agree with each other. */
 	if (db_begin_read(db) != 0)
 		return EQ_ERROR;
-	struct eq_scope sc;
+	struct scope sc;
 	int ok = campaign_progress(db, who, out, a, &sc) == EQ_OK &&
 	         (target_fn == NULL || todo <= 0 ||
 	          store_campaign_todo(db, out, &sc, todo, a, target_fn, ctx) == 0);
@@ -343,7 +342,7 @@ int eq_campaign_get(struct db *db, const struct actor *who, int64_t id, struct a
 static int campaign_rules_check(struct db *db, const struct actor *who, const struct record *r,
                                 struct field_error *err)
 {
-	int region = (int)eq_int_of(r->v[EC_REGION_CODE]);
+	int region = (int)record_int_of(r->v[EC_REGION_CODE]);
 	if (regions_find(region) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
 		                  "region_code %d is not a known GB/T 2260 region", region),
@@ -383,11 +382,11 @@ int eq_campaign_create(struct db *db, const struct actor *who, const struct reco
 		return EQ_INVALID;
 	struct record r = *in;
 	if (r.v[EC_MAJOR_HAZARD_ONLY] == NULL)
-		eq_set_str(&r, a, EC_MAJOR_HAZARD_ONLY, "0");
+		record_set_str(&r, a, EC_MAJOR_HAZARD_ONLY, "0");
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EC_CREATED_AT, now);
-	eq_set_str(&r, a, EC_CREATED_BY, who->name);
+	now_iso(now);
+	record_set_str(&r, a, EC_CREATED_AT, now);
+	record_set_str(&r, a, EC_CREATED_BY, who->name);
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
 	int rc = campaign_rules_check(db, who, &r, err);
@@ -399,7 +398,7 @@ int eq_campaign_create(struct db *db, const struct actor *who, const struct reco
 	char *aj = NULL;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	eq_set_int(&r, a, EC_ID, id);
+	record_set_int(&r, a, EC_ID, id);
 	struct buf b = {0};
 	record_write_json(&r, &b);
 	aj = buf_steal(&b, NULL);
@@ -410,7 +409,7 @@ int eq_campaign_create(struct db *db, const struct actor *who, const struct reco
 		goto fail;
 	free(aj);
 	*out = r;
-	struct eq_scope sc;
+	struct scope sc;
 	return campaign_progress(db, who, out, a, &sc);
 fail:
 	free(aj);

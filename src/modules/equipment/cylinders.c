@@ -87,16 +87,17 @@ static char *stored_json(const struct record *r)
 
 static void finish_view(struct arena *a, struct record *r)
 {
-	int32_t due = eq_day_of(r->v[ECB_NEXT_DUE]);
-	int overdue = eq_is(r->v[ECB_STATUS], "in_use") && due != EQ_NO_DAY && due < eq_today();
-	eq_set_str(r, a, ECB_OVERDUE, overdue ? "1" : "0");
+	int32_t due = record_day_of(r->v[ECB_NEXT_DUE]);
+	int overdue =
+	    text_is(r->v[ECB_STATUS], "in_use") && due != DATE_NONE && due < today_china();
+	record_set_str(r, a, ECB_OVERDUE, overdue ? "1" : "0");
 }
 
 /* The rule of a batch: the variant "general" is the default rule of its category. */
 static const struct eq_rule *batch_rule(const struct eq_rules *rules, const struct record *r)
 {
 	const char *v = r->v[ECB_VARIANT];
-	return eq_rule_find(rules, r->v[ECB_CATEGORY], eq_is(v, "general") ? "" : v);
+	return eq_rule_find(rules, r->v[ECB_CATEGORY], text_is(v, "general") ? "" : v);
 }
 
 /* ---- Store: the SQL ----------------------------------------------------------------------- */
@@ -159,11 +160,11 @@ static int store_batch_category(struct db *db, const char *code)
 }
 
 static struct db_stmt *store_cylinder_list(struct db *db, const struct eq_cylinder_filter *f,
-                                           const struct eq_scope *sc, int32_t today)
+                                           const struct scope *sc, int32_t today)
 {
 	struct buf b = {0};
 	buf_puts(&b, "SELECT " COLS " FROM eq_cylinder_batch WHERE 1");
-	eq_scope_sql(&b, sc, "region_code", "station");
+	scope_sql(&b, sc, "region_code", "station");
 	if (f->station)
 		buf_puts(&b, " AND station = ?");
 	if (f->overdue)
@@ -176,7 +177,7 @@ static struct db_stmt *store_cylinder_list(struct db *db, const struct eq_cylind
 	if (st == NULL)
 		return NULL;
 	int i = 1;
-	eq_scope_bind(st, &i, sc);
+	scope_bind(st, &i, sc);
 	if (f->station)
 		db_bind_cstr(st, i++, f->station);
 	if (f->overdue) {
@@ -220,7 +221,7 @@ int eq_cylinder_filter_parse(struct eq_cylinder_filter *f, struct arena *a, cons
 		f->region = (int)v;
 	}
 	if (overdue) {
-		if (!eq_is(overdue, "true") && !eq_is(overdue, "false"))
+		if (!text_is(overdue, "true") && !text_is(overdue, "false"))
 			return field_fail(err, "overdue", "invalid",
 			                  "overdue must be true or false"),
 			       EQ_INVALID;
@@ -257,10 +258,10 @@ int eq_cylinder_list(struct db *db, const struct actor *who, const struct eq_cyl
                      struct arena *a, eq_cylinder_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
-	struct eq_scope sc;
-	if (eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
-	struct db_stmt *st = store_cylinder_list(db, f, &sc, eq_today());
+	struct db_stmt *st = store_cylinder_list(db, f, &sc, today_china());
 	if (st == NULL)
 		return EQ_ERROR;
 	struct record r;
@@ -275,7 +276,7 @@ int eq_cylinder_list(struct db *db, const struct actor *who, const struct eq_cyl
 		finish_view(a, &r);
 		n++;
 		if (f->overdue)
-			snprintf(last, sizeof last, "%d.%s", (int)eq_day_of(r.v[ECB_NEXT_DUE]),
+			snprintf(last, sizeof last, "%d.%s", (int)record_day_of(r.v[ECB_NEXT_DUE]),
 			         r.v[ECB_ID]);
 		else
 			snprintf(last, sizeof last, "%s", r.v[ECB_ID]);
@@ -291,7 +292,7 @@ int eq_cylinder_get(struct db *db, const struct actor *who, int64_t id, struct a
 	int rc = store_cylinder_read(db, id, a, out);
 	if (rc == DB_DONE ||
 	    (rc == DB_ROW &&
-	     !eq_visible(who, (int)eq_int_of(out->v[ECB_REGION_CODE]), out->v[ECB_STATION])))
+	     !scope_visible(who, (int)record_int_of(out->v[ECB_REGION_CODE]), out->v[ECB_STATION])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -319,8 +320,8 @@ static int cylinder_rules_check(struct db *db, const struct actor *who, struct r
 	rc = eq_party_check(db, who, "station", r->v[ECB_STATION], a, &region, err);
 	if (rc != EQ_OK)
 		return rc;
-	eq_set_int(r, a, ECB_REGION_CODE, region);
-	if (eq_day_of(r->v[ECB_MANUFACTURED_ON]) > eq_today())
+	record_set_int(r, a, ECB_REGION_CODE, region);
+	if (record_day_of(r->v[ECB_MANUFACTURED_ON]) > today_china())
 		return field_fail(err, "manufactured_on", "in_future",
 		                  "manufactured_on cannot be in the future"),
 		       EQ_INVALID;
@@ -334,26 +335,26 @@ int eq_cylinder_create(struct db *db, const struct actor *who, const struct reco
 		return EQ_INVALID;
 	struct record r = *in;
 	if (r.v[ECB_VARIANT] == NULL)
-		eq_set_str(&r, a, ECB_VARIANT, "general");
+		record_set_str(&r, a, ECB_VARIANT, "general");
 	if (r.v[ECB_STATUS] == NULL)
-		eq_set_str(&r, a, ECB_STATUS, "in_use");
-	eq_set_str(&r, a, ECB_LAST_INSPECTED_ON, NULL);
-	eq_set_str(&r, a, ECB_INSPECTIONS_DONE, "0");
+		record_set_str(&r, a, ECB_STATUS, "in_use");
+	record_set_str(&r, a, ECB_LAST_INSPECTED_ON, NULL);
+	record_set_str(&r, a, ECB_INSPECTIONS_DONE, "0");
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, ECB_CREATED_AT, now);
-	eq_set_str(&r, a, ECB_UPDATED_AT, now);
-	eq_set_str(&r, a, ECB_VERSION, "1");
+	now_iso(now);
+	record_set_str(&r, a, ECB_CREATED_AT, now);
+	record_set_str(&r, a, ECB_UPDATED_AT, now);
+	record_set_str(&r, a, ECB_VERSION, "1");
 
 	struct eq_rules rules;
 	if (eq_rules_load(db, &rules) != 0)
 		return EQ_ERROR;
 	const struct eq_rule *rule = batch_rule(&rules, &r);
 	int32_t due;
-	if (rule == NULL || eq_first_due(rule, eq_day_of(r.v[ECB_MANUFACTURED_ON]), &due) != 0)
-		due = EQ_NO_DAY;
+	if (rule == NULL || eq_first_due(rule, record_day_of(r.v[ECB_MANUFACTURED_ON]), &due) != 0)
+		due = DATE_NONE;
 	eq_rules_free(&rules);
-	eq_set_day(&r, a, ECB_NEXT_DUE, eq_is(r.v[ECB_STATUS], "scrapped") ? EQ_NO_DAY : due);
+	record_set_day(&r, a, ECB_NEXT_DUE, text_is(r.v[ECB_STATUS], "scrapped") ? DATE_NONE : due);
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -366,7 +367,7 @@ int eq_cylinder_create(struct db *db, const struct actor *who, const struct reco
 	char *aj = NULL;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	eq_set_int(&r, a, ECB_ID, id);
+	record_set_int(&r, a, ECB_ID, id);
 	rc = store_cylinder_write(db, id, &r, 1);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
@@ -401,8 +402,8 @@ int eq_cylinder_inspection_from_json(json_t *body, struct arena *a,
 	json_t *val;
 	json_object_foreach(body, key, val)
 	{
-		if (!eq_is(key, "inspected_on") && !eq_is(key, "conclusion") &&
-		    !eq_is(key, "quantity_failed"))
+		if (!text_is(key, "inspected_on") && !text_is(key, "conclusion") &&
+		    !text_is(key, "quantity_failed"))
 			return field_fail(err, arena_strdup(a, key), "unknown_field",
 			                  "%s is not a field of a cylinder inspection", key),
 			       EQ_INVALID;
@@ -423,7 +424,7 @@ int eq_cylinder_inspection_from_json(json_t *body, struct arena *a,
 		return field_fail(err, "conclusion", "required", "conclusion is required"),
 		       EQ_INVALID;
 	for (int i = 0; json_is_string(c) && EQ_CONCLUSION_NAMES[i]; i++)
-		if (eq_is(json_string_value(c), EQ_CONCLUSION_NAMES[i]))
+		if (text_is(json_string_value(c), EQ_CONCLUSION_NAMES[i]))
 			out->conclusion = EQ_CONCLUSION_NAMES[i];
 	if (out->conclusion == NULL)
 		return field_fail(err, "conclusion", "not_allowed",
@@ -450,13 +451,14 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
                             struct eq_cylinder_inspection *ins, struct arena *a,
                             struct field_error *err)
 {
-	if (!eq_is(r->v[ECB_STATUS], "in_use"))
+	if (!text_is(r->v[ECB_STATUS], "in_use"))
 		return field_fail(err, "status", "not_in_use", "the batch is %s, not in use",
 		                  r->v[ECB_STATUS]),
 		       EQ_CONFLICT;
-	int32_t on = eq_day_of(ins->inspected_on), made = eq_day_of(r->v[ECB_MANUFACTURED_ON]);
-	int32_t last = eq_day_of(r->v[ECB_LAST_INSPECTED_ON]);
-	if (on > eq_today())
+	int32_t on = record_day_of(ins->inspected_on),
+	        made = record_day_of(r->v[ECB_MANUFACTURED_ON]);
+	int32_t last = record_day_of(r->v[ECB_LAST_INSPECTED_ON]);
+	if (on > today_china())
 		return field_fail(err, "inspected_on", "in_future",
 		                  "inspected_on cannot be in the future"),
 		       EQ_INVALID;
@@ -465,7 +467,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "inspected_on cannot be before the cylinders were made (%s)",
 		                  r->v[ECB_MANUFACTURED_ON]),
 		       EQ_INVALID;
-	if (last != EQ_NO_DAY && on < last)
+	if (last != DATE_NONE && on < last)
 		return field_fail(err, "inspected_on", "before_last",
 		                  "inspected_on cannot be before the last inspection (%s)",
 		                  r->v[ECB_LAST_INSPECTED_ON]),
@@ -477,7 +479,7 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "the rule for %s cylinders does not allow the conclusion %s",
 		                  r->v[ECB_VARIANT], ins->conclusion),
 		       EQ_INVALID;
-	int64_t quantity = eq_int_of(r->v[ECB_QUANTITY]);
+	int64_t quantity = record_int_of(r->v[ECB_QUANTITY]);
 	if (ins->quantity_failed > quantity)
 		return field_fail(err, "quantity_failed", "out_of_range",
 		                  "quantity_failed cannot exceed the %lld cylinders of the batch",
@@ -496,8 +498,8 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		                  "every cylinder failed: the conclusion is fail"),
 		       EQ_INVALID;
 	}
-	int done = (int)eq_int_of(r->v[ECB_INSPECTIONS_DONE]) + 1;
-	int32_t due = EQ_NO_DAY;
+	int done = (int)record_int_of(r->v[ECB_INSPECTIONS_DONE]) + 1;
+	int32_t due = DATE_NONE;
 	if (rule) {
 		struct eq_inspected in = {made, on, concl, 0, done};
 		const char *why = NULL;
@@ -505,19 +507,19 @@ static int inspection_apply(const struct eq_rules *rules, struct record *r,
 		if (k < 0)
 			return field_fail(err, "conclusion", "not_allowed", "%s", why), EQ_INVALID;
 		if (k > 0)
-			due = EQ_NO_DAY;
+			due = DATE_NONE;
 	}
 	if (concl == EQ_FAIL) {
 		/* A batch of which nothing is left in use is scrapped; its quantity stays as the
 		 * number scrapped (a batch is never of zero cylinders). */
-		eq_set_str(r, a, ECB_STATUS, "scrapped");
-		due = EQ_NO_DAY;
+		record_set_str(r, a, ECB_STATUS, "scrapped");
+		due = DATE_NONE;
 	} else {
-		eq_set_int(r, a, ECB_QUANTITY, quantity - ins->quantity_failed);
+		record_set_int(r, a, ECB_QUANTITY, quantity - ins->quantity_failed);
 	}
-	eq_set_str(r, a, ECB_LAST_INSPECTED_ON, ins->inspected_on);
-	eq_set_int(r, a, ECB_INSPECTIONS_DONE, done);
-	eq_set_day(r, a, ECB_NEXT_DUE, due);
+	record_set_str(r, a, ECB_LAST_INSPECTED_ON, ins->inspected_on);
+	record_set_int(r, a, ECB_INSPECTIONS_DONE, done);
+	record_set_day(r, a, ECB_NEXT_DUE, due);
 	ins->next_due = r->v[ECB_NEXT_DUE];
 	return EQ_OK;
 }
@@ -535,8 +537,8 @@ int eq_cylinder_inspect(struct db *db, const struct actor *who, int64_t id,
 	}
 	struct record before;
 	int rc = store_cylinder_read(db, id, a, &before);
-	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(before.v[ECB_REGION_CODE]), before.v[ECB_STATION])) {
+	if (rc != DB_ROW || !scope_visible(who, (int)record_int_of(before.v[ECB_REGION_CODE]),
+	                                   before.v[ECB_STATION])) {
 		rc = rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 		goto out;
 	}
@@ -545,9 +547,9 @@ int eq_cylinder_inspect(struct db *db, const struct actor *who, int64_t id,
 	if (rc != EQ_OK)
 		goto out;
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, ECB_UPDATED_AT, now);
-	eq_set_int(&r, a, ECB_VERSION, eq_int_of(before.v[ECB_VERSION]) + 1);
+	now_iso(now);
+	record_set_str(&r, a, ECB_UPDATED_AT, now);
+	record_set_int(&r, a, ECB_VERSION, record_int_of(before.v[ECB_VERSION]) + 1);
 	/* After: the inspection itself (there is no table of cylinder inspections: the audit
 	 * log is their history) and the batch it left. */
 	char *bj = stored_json(&before), *batch = stored_json(&r);

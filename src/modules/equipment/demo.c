@@ -1661,7 +1661,7 @@ int eq_demo_load(struct db *db, const struct eq_demo_options *o, struct eq_demo_
 	d->today = o->today;
 	d->today_year = year_of(o->today);
 	d->key = mix(o->seed ^ 0x45515549504D454EULL); /* "EQUIPMEN" */
-	eq_now_iso(d->now);
+	now_iso(d->now);
 	/* Registration months and years of manufacture from 27 years back. */
 	d->reg_first_month = (d->today_year - DEMO_YEARS - 2) * 12;
 	d->reg_months = (DEMO_YEARS + 3) * 12;

@@ -21,11 +21,11 @@ enum eq_demo_scale {
 
 /* What to generate. eq_demo_options_init fills in the figures of a scale. */
 struct eq_demo_options {
-	uint64_t seed;            /* the same seed and today give the same data */
-	int32_t today;            /* the day the data is as of (day number; eq_today() normally) */
-	int64_t units;            /* special-equipment units */
-	int64_t operators;        /* operators on duty or not, with or without a certificate */
-	int64_t accidents;        /* accidents over the three years before today */
+	uint64_t seed;     /* the same seed and today give the same data */
+	int32_t today;     /* the day the data is as of (day number; today_china() normally) */
+	int64_t units;     /* special-equipment units */
+	int64_t operators; /* operators on duty or not, with or without a certificate */
+	int64_t accidents; /* accidents over the three years before today */
 	int64_t cylinder_batches; /* gas-cylinder batches at filling stations */
 };
 

@@ -152,12 +152,12 @@ static int store_category_known(struct db *db, const char *code)
 /* The statement of a list page (limit + 1 rows, to tell whether more follow), bound. The
  * caller steps it and frees it with db_finalize. NULL on failure. */
 static struct db_stmt *store_operator_list(struct db *db, const struct eq_operator_filter *f,
-                                           const struct eq_scope *sc, int32_t today)
+                                           const struct scope *sc, int32_t today)
 {
 	int expiring = f->expiring >= 0;
 	struct buf b = {0};
 	buf_puts(&b, "SELECT " COLS " FROM eq_operator WHERE 1");
-	eq_scope_sql(&b, sc, "region_code", "employer");
+	scope_sql(&b, sc, "region_code", "employer");
 	if (f->employer)
 		buf_puts(&b, " AND employer = ?");
 	if (f->category)
@@ -176,7 +176,7 @@ static struct db_stmt *store_operator_list(struct db *db, const struct eq_operat
 	if (st == NULL)
 		return NULL;
 	int i = 1;
-	eq_scope_bind(st, &i, sc);
+	scope_bind(st, &i, sc);
 	if (f->employer)
 		db_bind_cstr(st, i++, f->employer);
 	if (f->category)
@@ -206,21 +206,21 @@ void eq_operator_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_OPERATOR;
-	t->region = r->v[EO_REGION_CODE] ? (int)eq_int_of(r->v[EO_REGION_CODE]) : 0;
+	t->region = r->v[EO_REGION_CODE] ? (int)record_int_of(r->v[EO_REGION_CODE]) : 0;
 	const char *c = r->v[EO_CATEGORY];
 	t->category[0] = c && c[0] ? c[0] : '0';
 	memcpy(t->category + 1, "000", 4);
 	t->on_duty = r->v[EO_ON_DUTY] && r->v[EO_ON_DUTY][0] == '1';
 	t->certified = r->v[EO_CERT_NO] != NULL;
-	t->expires = t->certified ? eq_day_of(r->v[EO_VALID_UNTIL]) : 0;
+	t->expires = t->certified ? record_day_of(r->v[EO_VALID_UNTIL]) : 0;
 }
 
 /* Computed fields of a record as read. */
 static void finish_view(struct db *db, struct arena *a, struct record *r)
 {
-	int32_t until = eq_day_of(r->v[EO_VALID_UNTIL]);
-	int expired = r->v[EO_CERT_NO] && until != EQ_NO_DAY && until < eq_today();
-	eq_set_str(r, a, EO_EXPIRED, expired ? "1" : "0");
+	int32_t until = record_day_of(r->v[EO_VALID_UNTIL]);
+	int expired = r->v[EO_CERT_NO] && until != DATE_NONE && until < today_china();
+	record_set_str(r, a, EO_EXPIRED, expired ? "1" : "0");
 	const char *name = NULL;
 	(void)eq_use_unit(db, r->v[EO_EMPLOYER], a, NULL, &name);
 	r->v[EO_EMPLOYER_NAME] = name;
@@ -249,7 +249,7 @@ static int operator_rules_check(struct db *db, const struct actor *who, struct r
 	rc = eq_party_check(db, who, "employer", r->v[EO_EMPLOYER], a, &region, err);
 	if (rc != EQ_OK)
 		return rc;
-	eq_set_int(r, a, EO_REGION_CODE, region);
+	record_set_int(r, a, EO_REGION_CODE, region);
 	if (r->v[EO_CERT_NO] && r->v[EO_VALID_UNTIL] == NULL)
 		return field_fail(err, "valid_until", "required",
 		                  "valid_until is required with cert_no"),
@@ -261,12 +261,13 @@ static int operator_rules_check(struct db *db, const struct actor *who, struct r
 	if (r->v[EO_ISSUED_ON] && r->v[EO_CERT_NO] == NULL)
 		return field_fail(err, "cert_no", "required", "cert_no is required with issued_on"),
 		       EQ_INVALID;
-	int32_t issued = eq_day_of(r->v[EO_ISSUED_ON]), until = eq_day_of(r->v[EO_VALID_UNTIL]);
-	if (issued != EQ_NO_DAY && issued > eq_today())
+	int32_t issued = record_day_of(r->v[EO_ISSUED_ON]),
+	        until = record_day_of(r->v[EO_VALID_UNTIL]);
+	if (issued != DATE_NONE && issued > today_china())
 		return field_fail(err, "issued_on", "in_future",
 		                  "issued_on cannot be in the future"),
 		       EQ_INVALID;
-	if (issued != EQ_NO_DAY && until != EQ_NO_DAY && until < issued)
+	if (issued != DATE_NONE && until != DATE_NONE && until < issued)
 		return field_fail(err, "valid_until", "before_issue",
 		                  "valid_until cannot be before issued_on"),
 		       EQ_INVALID;
@@ -364,10 +365,10 @@ int eq_operator_list(struct db *db, const struct actor *who, const struct eq_ope
                      struct arena *a, eq_operator_fn fn, void *ctx, const char **next_cursor)
 {
 	*next_cursor = NULL;
-	struct eq_scope sc;
-	if (eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	struct db_stmt *st = store_operator_list(db, f, &sc, today);
 	if (st == NULL)
 		return EQ_ERROR;
@@ -391,7 +392,7 @@ int eq_operator_list(struct db *db, const struct actor *who, const struct eq_ope
 		const struct record *last = &rows[n - 1];
 		*next_cursor =
 		    f->expiring >= 0
-		        ? arena_printf(a, "%d.%s", (int)eq_day_of(last->v[EO_VALID_UNTIL]),
+		        ? arena_printf(a, "%d.%s", (int)record_day_of(last->v[EO_VALID_UNTIL]),
 		                       last->v[EO_ID])
 		        : arena_strdup(a, last->v[EO_ID]);
 	}
@@ -404,7 +405,7 @@ int eq_operator_get(struct db *db, const struct actor *who, int64_t id, struct a
 	int rc = store_operator_read(db, id, a, out);
 	if (rc == DB_DONE ||
 	    (rc == DB_ROW &&
-	     !eq_visible(who, (int)eq_int_of(out->v[EO_REGION_CODE]), out->v[EO_EMPLOYER])))
+	     !scope_visible(who, (int)record_int_of(out->v[EO_REGION_CODE]), out->v[EO_EMPLOYER])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -427,12 +428,12 @@ int eq_operator_create(struct db *db, const struct actor *who, const struct reco
 	struct record r = *in;
 	r.type = &OPERATOR_TYPE;
 	if (r.v[EO_ON_DUTY] == NULL)
-		eq_set_str(&r, a, EO_ON_DUTY, "1");
+		record_set_str(&r, a, EO_ON_DUTY, "1");
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EO_CREATED_AT, now);
-	eq_set_str(&r, a, EO_UPDATED_AT, now);
-	eq_set_str(&r, a, EO_VERSION, "1");
+	now_iso(now);
+	record_set_str(&r, a, EO_CREATED_AT, now);
+	record_set_str(&r, a, EO_UPDATED_AT, now);
+	record_set_str(&r, a, EO_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -446,7 +447,7 @@ int eq_operator_create(struct db *db, const struct actor *who, const struct reco
 	struct eq_tally_row none = {0}, after;
 	if (db_id_next(db, &id) != 0)
 		goto fail;
-	eq_set_int(&r, a, EO_ID, id);
+	record_set_int(&r, a, EO_ID, id);
 	rc = store_operator_write(db, id, &r, 1);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
@@ -479,12 +480,12 @@ int eq_operator_update(struct db *db, const struct actor *who, int64_t id,
 		return EQ_ERROR;
 	struct record before;
 	int rc = store_operator_read(db, id, a, &before);
-	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(before.v[EO_REGION_CODE]), before.v[EO_EMPLOYER])) {
+	if (rc != DB_ROW || !scope_visible(who, (int)record_int_of(before.v[EO_REGION_CODE]),
+	                                   before.v[EO_EMPLOYER])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	int64_t version = eq_int_of(before.v[EO_VERSION]);
+	int64_t version = record_int_of(before.v[EO_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;
@@ -512,9 +513,9 @@ int eq_operator_update(struct db *db, const struct actor *who, int64_t id,
 		return rc;
 	}
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EO_UPDATED_AT, now);
-	eq_set_int(&r, a, EO_VERSION, version + 1);
+	now_iso(now);
+	record_set_str(&r, a, EO_UPDATED_AT, now);
+	record_set_int(&r, a, EO_VERSION, version + 1);
 	rc = store_operator_write(db, id, &r, 0);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);

@@ -143,9 +143,9 @@ static int public_unit_read(struct db *db, const char *code, struct arena *a, st
 
 	if (u->category == NULL || u->category[0] != '3')
 		u->maintainer = NULL; /* a maintenance unit is an elevator's matter */
-	u->today = eq_today();
-	int32_t due = eq_day_of(u->next_due);
-	u->has_due = due != EQ_NO_DAY;
+	u->today = today_china();
+	int32_t due = record_day_of(u->next_due);
+	u->has_due = due != DATE_NONE;
 	u->days_to_due = u->has_due ? due - u->today : 0;
 	u->overdue = u->has_due && due < u->today && u->status && strcmp(u->status, "in_use") == 0;
 
@@ -239,14 +239,14 @@ static const struct tri *conclusion_words(const char *code)
 static const struct tri *banner(const struct public_unit *u, int *warn)
 {
 	*warn = 0;
-	if (eq_is(u->status, "scrapped"))
+	if (text_is(u->status, "scrapped"))
 		return &B_SCRAPPED;
-	if (eq_is(u->status, "stopped"))
+	if (text_is(u->status, "stopped"))
 		return &B_STOPPED;
 	*warn = 1;
 	if (u->overdue)
 		return &B_OVERDUE;
-	if (eq_is(u->last_conclusion, "fail"))
+	if (text_is(u->last_conclusion, "fail"))
 		return &B_FAILED;
 	*warn = 0;
 	return u->has_due ? &B_VALID : &T_NOT_SUBJECT;
@@ -551,7 +551,7 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 	dt(out, &T_NEXT_DUE);
 	if (u->next_due) {
 		html_escape(out, u->next_due);
-		if (eq_is(u->status, "in_use"))
+		if (text_is(u->status, "in_use"))
 			html_days(out, u);
 	} else {
 		tri_value(out, T_NOT_SUBJECT.zh, T_NOT_SUBJECT.bo, T_NOT_SUBJECT.en);
@@ -665,7 +665,7 @@ static void json_page(struct buf *out, const struct public_unit *u, struct arena
 	int warn;
 	(void)banner(u, &warn);
 	buf_printf(out, ",\"may_be_used\":%s",
-	           eq_is(u->status, "in_use") && !warn ? "true" : "false");
+	           text_is(u->status, "in_use") && !warn ? "true" : "false");
 	json_member(out, "maintainer", u->maintainer, 0);
 	struct tri b;
 	bureau_names(u->prefecture, a, &b);
@@ -878,7 +878,7 @@ static int public_answer(struct http_request *req, struct http_response *res, en
 	int64_t changes, data_version;
 	if (db_state(req->db, &changes, &data_version) != 0)
 		return -1;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	struct cache_entry *e = cache_slot(cache_of_thread(), kind, code, scale);
 	if (!(e->used && e->kind == kind && e->scale == scale && e->changes == changes &&
 	      e->data_version == data_version && e->today == today &&

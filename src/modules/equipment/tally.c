@@ -22,7 +22,7 @@ struct term {
 	const char *kind; /* a static string: the kind column */
 	int region;
 	const char *category;
-	int32_t day; /* dated kinds: day number; else EQ_NO_DAY */
+	int32_t day; /* dated kinds: day number; else DATE_NONE */
 	int sign;
 };
 
@@ -33,20 +33,20 @@ static int contributions(const struct eq_tally_row *r, int sign, struct term *t)
 	switch (r->kind) {
 	case EQ_TALLY_UNIT:
 		if (r->in_use) {
-			ADD("in_use", EQ_NO_DAY);
+			ADD("in_use", DATE_NONE);
 			if (r->registered)
-				ADD("registered", EQ_NO_DAY);
+				ADD("registered", DATE_NONE);
 			if (r->subject) {
-				ADD("subject", EQ_NO_DAY);
+				ADD("subject", DATE_NONE);
 				ADD("due", r->due);
 			}
 		}
 		break;
 	case EQ_TALLY_OPERATOR:
 		if (r->on_duty) {
-			ADD("on_duty", EQ_NO_DAY);
+			ADD("on_duty", DATE_NONE);
 			if (r->certified) {
-				ADD("certified", EQ_NO_DAY);
+				ADD("certified", DATE_NONE);
 				ADD("expires", r->expires);
 			}
 		}
@@ -157,7 +157,7 @@ int eq_tally_apply(struct db *db, const struct eq_tally_row *before,
 	for (int i = 0; i < n; i++) {
 		if (t[i].sign == 0)
 			continue;
-		int rc = t[i].day == EQ_NO_DAY ? add_plain(db, &t[i]) : add_dated(db, &t[i]);
+		int rc = t[i].day == DATE_NONE ? add_plain(db, &t[i]) : add_dated(db, &t[i]);
 		if (rc != DB_DONE)
 			return rc < 0 ? rc : DB_ERROR;
 	}
@@ -335,7 +335,7 @@ static struct db_stmt *prepare(struct db *db, const char *head, const struct eq_
 {
 	struct buf b = {0};
 	buf_puts(&b, head);
-	eq_scope_sql(&b, &q->scope, "region_code", "''");
+	scope_sql(&b, &q->scope, "region_code", "''");
 	if (q->category)
 		buf_puts(&b, " AND category = ?");
 	buf_puts(&b, tail);
@@ -392,7 +392,7 @@ int eq_tally_rates(struct db *db, const struct eq_rates_query *q, eq_rates_fn fn
 		int i = 1;
 		for (int k = 0; k < nparams[part]; k++)
 			db_bind_int64(st, i++, params[part][k]);
-		eq_scope_bind(st, &i, &q->scope);
+		scope_bind(st, &i, &q->scope);
 		if (q->category)
 			db_bind_cstr(st, i++, q->category);
 		rc = collect(st, gs);
@@ -428,7 +428,7 @@ static struct db_stmt *obvious_stmt(struct db *db, const struct eq_rates_query *
 {
 	struct buf b = {0};
 	buf_puts(&b, by_who ? "SELECT who," OBVIOUS_ROWS : "SELECT region_code," OBVIOUS_ROWS);
-	eq_scope_sql(&b, &q->scope, "region_code", "who");
+	scope_sql(&b, &q->scope, "region_code", "who");
 	/* Rows carry the full category code; the filter is a top-level one. */
 	if (q->category)
 		buf_puts(&b, " AND substr(category, 1, 1) || '000' = ?");
@@ -445,7 +445,7 @@ static struct db_stmt *obvious_stmt(struct db *db, const struct eq_rates_query *
 	db_bind_cstr(st, 2, from);
 	db_bind_cstr(st, 3, to);
 	int i = 4;
-	eq_scope_bind(st, &i, &q->scope);
+	scope_bind(st, &i, &q->scope);
 	if (q->category)
 		db_bind_cstr(st, i++, q->category);
 	return st;

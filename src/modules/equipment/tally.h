@@ -69,11 +69,11 @@ struct eq_rates {
 };
 
 struct eq_rates_query {
-	struct eq_scope scope; /* regions counted */
-	const char *category;  /* top-level category, or NULL for all */
-	int32_t on;            /* the day overdue and validity are judged on */
-	int32_t from, to;      /* accidents that occurred in [from, to] */
-	int by;                /* 0: one total; 1: per prefecture; 2: per county */
+	struct scope scope;   /* regions counted */
+	const char *category; /* top-level category, or NULL for all */
+	int32_t on;           /* the day overdue and validity are judged on */
+	int32_t from, to;     /* accidents that occurred in [from, to] */
+	int by;               /* 0: one total; 1: per prefecture; 2: per county */
 };
 
 /* Called per group in ascending order of region (region 0 for the total when by is 0). */

@@ -32,16 +32,16 @@ void eq_top_category(const char *code, char out[5])
 
 const char *eq_hazard_grade(const struct record *r, int32_t today)
 {
-	int in_use = eq_is(r->v[EU_STATUS], "in_use");
-	int grade = r->v[EU_SAFETY_GRADE] ? (int)eq_int_of(r->v[EU_SAFETY_GRADE]) : 0;
-	int32_t due = eq_day_of(r->v[EU_NEXT_DUE]);
+	int in_use = text_is(r->v[EU_STATUS], "in_use");
+	int grade = r->v[EU_SAFETY_GRADE] ? (int)record_int_of(r->v[EU_SAFETY_GRADE]) : 0;
+	int32_t due = record_day_of(r->v[EU_NEXT_DUE]);
 	if (in_use &&
-	    ((due != EQ_NO_DAY && due < today) || eq_is(r->v[EU_LAST_CONCLUSION], "fail") ||
-	     grade >= 4 || eq_is(r->v[EU_MAJOR_HAZARD], "1")))
+	    ((due != DATE_NONE && due < today) || text_is(r->v[EU_LAST_CONCLUSION], "fail") ||
+	     grade >= 4 || text_is(r->v[EU_MAJOR_HAZARD], "1")))
 		return "high";
-	int32_t since = eq_day_of(r->v[EU_COMMISSIONED_ON]);
-	if (eq_is(r->v[EU_LAST_CONCLUSION], "conditional") || grade == 3 ||
-	    (in_use && since != EQ_NO_DAY && date_years_between(since, today) > HAZARD_AGE_YEARS))
+	int32_t since = record_day_of(r->v[EU_COMMISSIONED_ON]);
+	if (text_is(r->v[EU_LAST_CONCLUSION], "conditional") || grade == 3 ||
+	    (in_use && since != DATE_NONE && date_years_between(since, today) > HAZARD_AGE_YEARS))
 		return "medium";
 	return "low";
 }
@@ -58,20 +58,20 @@ void eq_unit_tally_row(const struct record *r, struct eq_tally_row *t)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = EQ_TALLY_UNIT;
-	t->region = r->v[EU_REGION_CODE] ? (int)eq_int_of(r->v[EU_REGION_CODE]) : 0;
+	t->region = r->v[EU_REGION_CODE] ? (int)record_int_of(r->v[EU_REGION_CODE]) : 0;
 	eq_top_category(r->v[EU_CATEGORY], t->category);
-	t->in_use = eq_is(r->v[EU_STATUS], "in_use");
+	t->in_use = text_is(r->v[EU_STATUS], "in_use");
 	t->registered = r->v[EU_REG_CODE] != NULL;
-	t->due = eq_day_of(r->v[EU_NEXT_DUE]);
-	t->subject = t->due != EQ_NO_DAY;
+	t->due = record_day_of(r->v[EU_NEXT_DUE]);
+	t->subject = t->due != DATE_NONE;
 }
 
 static void compute(struct eq_unit *u, int32_t today)
 {
-	int32_t due = eq_day_of(u->r.v[EU_NEXT_DUE]);
-	u->has_due = due != EQ_NO_DAY;
+	int32_t due = record_day_of(u->r.v[EU_NEXT_DUE]);
+	u->has_due = due != DATE_NONE;
 	u->days_to_due = u->has_due ? due - today : 0;
-	u->overdue = u->has_due && due < today && eq_is(u->r.v[EU_STATUS], "in_use");
+	u->overdue = u->has_due && due < today && text_is(u->r.v[EU_STATUS], "in_use");
 	u->hazard = eq_hazard_grade(&u->r, today);
 }
 
@@ -154,9 +154,9 @@ static int category_check(struct db *db, const char *code, struct field_error *e
 static int32_t first_due(const struct eq_rules *rules, const struct record *r)
 {
 	const struct eq_rule *rule = eq_rule_find(rules, r->v[EU_CATEGORY], r->v[EU_VARIANT]);
-	int32_t since = eq_day_of(r->v[EU_COMMISSIONED_ON]), due;
-	if (rule == NULL || since == EQ_NO_DAY || eq_first_due(rule, since, &due) != 0)
-		return EQ_NO_DAY;
+	int32_t since = record_day_of(r->v[EU_COMMISSIONED_ON]), due;
+	if (rule == NULL || since == DATE_NONE || eq_first_due(rule, since, &due) != 0)
+		return DATE_NONE;
 	return due;
 }
 
@@ -170,7 +170,7 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 {
 	if (category_check(db, r->v[EU_CATEGORY], err) != 0)
 		return -1;
-	int region = (int)eq_int_of(r->v[EU_REGION_CODE]);
+	int region = (int)record_int_of(r->v[EU_REGION_CODE]);
 	if (regions_find(region) == NULL)
 		return field_fail(err, "region_code", "unknown_region",
 		                  "region_code %d is not a known GB/T 2260 region", region);
@@ -193,20 +193,20 @@ static int unit_rules_check(struct db *db, const struct actor *who, const struct
 			                  "%s does not apply to category %s",
 			                  UNIT_TYPE.fields[i].name, r->v[EU_CATEGORY]);
 	}
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	static const int DATED[] = {EU_MANUFACTURED_ON, EU_COMMISSIONED_ON, EU_REGISTERED_ON};
 	int32_t d[3];
 	for (int k = 0; k < 3; k++) {
-		d[k] = eq_day_of(r->v[DATED[k]]);
+		d[k] = record_day_of(r->v[DATED[k]]);
 		if (d[k] > today)
 			return field_fail(err, UNIT_TYPE.fields[DATED[k]].name, "in_future",
 			                  "%s cannot be in the future",
 			                  UNIT_TYPE.fields[DATED[k]].name);
 	}
-	if (d[0] != EQ_NO_DAY && d[1] != EQ_NO_DAY && d[1] < d[0])
+	if (d[0] != DATE_NONE && d[1] != DATE_NONE && d[1] < d[0])
 		return field_fail(err, "commissioned_on", "before_manufacture",
 		                  "commissioned_on cannot be before manufactured_on");
-	if (eq_is(r->v[EU_STATUS], "in_use") && d[1] == EQ_NO_DAY)
+	if (text_is(r->v[EU_STATUS], "in_use") && d[1] == DATE_NONE)
 		return field_fail(err, "commissioned_on", "required",
 		                  "commissioned_on is required for a unit in use");
 	const char *reg = r->v[EU_REG_CODE];
@@ -257,7 +257,7 @@ static int constraint_error(struct db *db, const struct record *r, struct field_
 
 static void finish_view(struct db *db, struct arena *a, struct eq_unit *u, int with_name)
 {
-	compute(u, eq_today());
+	compute(u, today_china());
 	if (with_name)
 		(void)eq_use_unit(db, u->r.v[EU_USE_UNIT], a, NULL, &u->use_unit_name);
 }
@@ -275,14 +275,14 @@ int eq_unit_create(struct db *db, const struct actor *who, const struct record *
 	struct eq_rules rules;
 	if (load_rules(db, &rules, err) != 0)
 		return EQ_ERROR;
-	eq_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
+	record_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
 	eq_rules_free(&rules);
-	eq_set_int(&r, a, EU_INSPECTIONS_DONE, 0);
+	record_set_int(&r, a, EU_INSPECTIONS_DONE, 0);
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EU_CREATED_AT, now);
-	eq_set_str(&r, a, EU_UPDATED_AT, now);
-	eq_set_str(&r, a, EU_VERSION, "1");
+	now_iso(now);
+	record_set_str(&r, a, EU_CREATED_AT, now);
+	record_set_str(&r, a, EU_UPDATED_AT, now);
+	record_set_str(&r, a, EU_VERSION, "1");
 
 	if (db_begin_write(db) != 0)
 		return EQ_ERROR;
@@ -331,11 +331,11 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	    !scope_visible(who, (int)record_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	int64_t version = eq_int_of(u.r.v[EU_VERSION]);
+	int64_t version = record_int_of(u.r.v[EU_VERSION]);
 	if (if_version && if_version != version) {
 		db_rollback(db);
 		return EQ_STALE;
@@ -361,19 +361,19 @@ int eq_unit_update(struct db *db, const struct actor *who, const char *device_co
 	}
 	/* Before its first inspection a unit's due date follows its category, variant and the
 	 * day it was put into use; after it, the inspections decide. */
-	if ((int)eq_int_of(r.v[EU_INSPECTIONS_DONE]) == 0) {
+	if ((int)record_int_of(r.v[EU_INSPECTIONS_DONE]) == 0) {
 		struct eq_rules rules;
 		if (load_rules(db, &rules, err) != 0) {
 			db_rollback(db);
 			return EQ_ERROR;
 		}
-		eq_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
+		record_set_day(&r, a, EU_NEXT_DUE, first_due(&rules, &r));
 		eq_rules_free(&rules);
 	}
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EU_UPDATED_AT, now);
-	eq_set_int(&r, a, EU_VERSION, version + 1);
+	now_iso(now);
+	record_set_str(&r, a, EU_UPDATED_AT, now);
+	record_set_int(&r, a, EU_VERSION, version + 1);
 	struct eq_tally_row tb, ta;
 	eq_unit_tally_row(&before, &tb);
 	eq_unit_tally_row(&r, &ta);
@@ -407,11 +407,11 @@ int eq_unit_delete(struct db *db, const struct actor *who, const char *device_co
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	    !scope_visible(who, (int)record_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
-	if (if_version && if_version != eq_int_of(u.r.v[EU_VERSION])) {
+	if (if_version && if_version != record_int_of(u.r.v[EU_VERSION])) {
 		db_rollback(db);
 		return EQ_STALE;
 	}
@@ -464,8 +464,8 @@ int eq_unit_get(struct db *db, const struct actor *who, const char *device_code,
 {
 	int rc = unit_read(db, device_code, a, out);
 	if (rc == DB_DONE ||
-	    (rc == DB_ROW &&
-	     !eq_visible(who, (int)eq_int_of(out->r.v[EU_REGION_CODE]), out->r.v[EU_USE_UNIT])))
+	    (rc == DB_ROW && !scope_visible(who, (int)record_int_of(out->r.v[EU_REGION_CODE]),
+	                                    out->r.v[EU_USE_UNIT])))
 		return EQ_NOT_FOUND;
 	if (rc != DB_ROW)
 		return EQ_ERROR;
@@ -508,8 +508,8 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		f->category = arena_strdup(a, prefix);
 	}
 	if (status) {
-		if (!eq_is(status, "in_use") && !eq_is(status, "stopped") &&
-		    !eq_is(status, "scrapped"))
+		if (!text_is(status, "in_use") && !text_is(status, "stopped") &&
+		    !text_is(status, "scrapped"))
 			return field_fail(err, "status", "not_allowed",
 			                  "status must be in_use, stopped or scrapped"),
 			       EQ_INVALID;
@@ -531,16 +531,17 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 		f->q = arena_strdup(a, q);
 	}
 	if (hazard) {
-		if (!eq_is(hazard, "high") && !eq_is(hazard, "medium") && !eq_is(hazard, "low"))
+		if (!text_is(hazard, "high") && !text_is(hazard, "medium") &&
+		    !text_is(hazard, "low"))
 			return field_fail(err, "hazard", "not_allowed",
 			                  "hazard must be high, medium or low"),
 			       EQ_INVALID;
 		f->hazard = arena_strdup(a, hazard);
 	}
 	if (due) {
-		if (eq_is(due, "overdue"))
+		if (text_is(due, "overdue"))
 			f->due = EQ_DUE_OVERDUE;
-		else if (eq_is(due, "soon"))
+		else if (text_is(due, "soon"))
 			f->due = EQ_DUE_SOON;
 		else
 			return field_fail(err, "due", "not_allowed", "due must be overdue or soon"),
@@ -599,7 +600,7 @@ int eq_unit_filter_parse(struct eq_unit_filter *f, struct arena *a, const char *
 /* Builds the WHERE part of a list or count and binds it: ?1 today and ?2 fifteen years ago
  * are always bound (the hazard expression uses them). Returns the statement (prepared once)
  * or NULL. */
-static struct db_stmt *list_stmt(struct db *db, const struct eq_scope *sc,
+static struct db_stmt *list_stmt(struct db *db, const struct scope *sc,
                                  const struct eq_unit_filter *f, int count, int32_t today)
 {
 	struct buf b = {0};
@@ -611,7 +612,7 @@ static struct db_stmt *list_stmt(struct db *db, const struct eq_scope *sc,
 		buf_puts(&b, " AND status = 'in_use' AND next_due BETWEEN ?3 AND ?4");
 	else
 		buf_puts(&b, " AND ?3 IS NOT NULL AND ?4 IS NOT NULL");
-	eq_scope_sql(&b, sc, "region_code", "use_unit");
+	scope_sql(&b, sc, "region_code", "use_unit");
 	if (f->category)
 		buf_puts(&b, " AND category LIKE ? || '%'");
 	if (f->status)
@@ -661,7 +662,7 @@ static struct db_stmt *list_stmt(struct db *db, const struct eq_scope *sc,
 	db_bind_cstr(st, 3, lo);
 	db_bind_cstr(st, 4, hi);
 	int i = 5;
-	eq_scope_bind(st, &i, sc);
+	scope_bind(st, &i, sc);
 	if (f->category)
 		db_bind_cstr(st, i++, f->category);
 	if (f->status)
@@ -693,10 +694,10 @@ int eq_unit_list(struct db *db, const struct actor *who, const struct eq_unit_fi
                  const char **next_cursor)
 {
 	*next_cursor = NULL;
-	struct eq_scope sc;
-	if (eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
-	int32_t today = eq_today();
+	int32_t today = today_china();
 	struct db_stmt *st = list_stmt(db, &sc, f, 0, today);
 	if (st == NULL)
 		return EQ_ERROR;
@@ -706,8 +707,8 @@ int eq_unit_list(struct db *db, const struct actor *who, const struct eq_unit_fi
 		if (n == f->limit) {
 			char c[48];
 			if (f->due != EQ_DUE_ANY)
-				snprintf(c, sizeof c, "%d.%lld", (int)eq_day_of(u.r.v[EU_NEXT_DUE]),
-				         (long long)u.id);
+				snprintf(c, sizeof c, "%d.%lld",
+				         (int)record_day_of(u.r.v[EU_NEXT_DUE]), (long long)u.id);
 			else
 				snprintf(c, sizeof c, "%lld", (long long)u.id);
 			*next_cursor = arena_strdup(a, c);
@@ -730,10 +731,10 @@ int eq_unit_count(struct db *db, const struct actor *who, const struct eq_unit_f
                   int64_t *count)
 {
 	*count = 0;
-	struct eq_scope sc;
-	if (eq_scope_make(who, f->region, &sc) != 0)
+	struct scope sc;
+	if (scope_make(who, f->region, &sc) != 0)
 		return EQ_OK;
-	struct db_stmt *st = list_stmt(db, &sc, f, 1, eq_today());
+	struct db_stmt *st = list_stmt(db, &sc, f, 1, today_china());
 	if (st == NULL)
 		return EQ_ERROR;
 	int rc = db_step(st);
@@ -827,8 +828,8 @@ int eq_inspection_from_json(json_t *body, struct arena *a, struct eq_inspection 
 	    text_member(body, "report_no", 0, 40, a, &out->report_no, "report_no", err) != 0 ||
 	    text_member(body, "note", 0, 1000, a, &out->note, "note", err) != 0)
 		return EQ_INVALID;
-	if (!eq_is(out->kind, "periodic") && !eq_is(out->kind, "supervisory") &&
-	    !eq_is(out->kind, "acceptance"))
+	if (!text_is(out->kind, "periodic") && !text_is(out->kind, "supervisory") &&
+	    !text_is(out->kind, "acceptance"))
 		return field_fail(err, "kind", "not_allowed",
 		                  "kind must be periodic, supervisory or acceptance"),
 		       EQ_INVALID;
@@ -879,7 +880,7 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
                       struct eq_inspection *ins, struct arena *a, struct eq_unit *unit,
                       struct field_error *err)
 {
-	int32_t today = eq_today(), on;
+	int32_t today = today_china(), on;
 	date_parse(ins->inspected_on, 10, &on);
 	if (on > today)
 		return field_fail(err, "inspected_on", "in_future",
@@ -907,25 +908,25 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 	struct eq_unit u;
 	int rc = unit_read(db, device_code, a, &u);
 	if (rc != DB_ROW ||
-	    !eq_visible(who, (int)eq_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
+	    !scope_visible(who, (int)record_int_of(u.r.v[EU_REGION_CODE]), u.r.v[EU_USE_UNIT])) {
 		db_rollback(db);
 		eq_rules_free(&rules);
 		return rc == DB_ROW || rc == DB_DONE ? EQ_NOT_FOUND : EQ_ERROR;
 	}
 	struct record before = u.r, r = u.r;
-	int32_t made = eq_day_of(r.v[EU_MANUFACTURED_ON]),
-	        since = eq_day_of(r.v[EU_COMMISSIONED_ON]);
-	int periodic = eq_is(ins->kind, "periodic");
+	int32_t made = record_day_of(r.v[EU_MANUFACTURED_ON]),
+	        since = record_day_of(r.v[EU_COMMISSIONED_ON]);
+	int periodic = text_is(ins->kind, "periodic");
 	int verdict = EQ_INVALID;
-	if (made != EQ_NO_DAY && on < made) {
+	if (made != DATE_NONE && on < made) {
 		field_fail(err, "inspected_on", "before_manufacture",
 		           "inspected_on cannot be before the unit was made (%s)",
 		           r.v[EU_MANUFACTURED_ON]);
 		goto refuse;
 	}
-	if (periodic && (since == EQ_NO_DAY || on < since)) {
+	if (periodic && (since == DATE_NONE || on < since)) {
 		field_fail(err, "inspected_on", "before_installation",
-		           since == EQ_NO_DAY
+		           since == DATE_NONE
 		               ? "a periodic inspection needs the unit's commissioned_on"
 		               : "a periodic inspection cannot be before the unit was installed "
 		                 "and put into use (%s)",
@@ -940,12 +941,12 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 		           r.v[EU_CATEGORY], ins->conclusion);
 		goto refuse;
 	}
-	int done = (int)eq_int_of(r.v[EU_INSPECTIONS_DONE]) + (periodic ? 1 : 0);
-	int32_t last = eq_day_of(r.v[EU_LAST_INSPECTED_ON]);
-	int latest = last == EQ_NO_DAY || on >= last;
-	int32_t due = eq_day_of(r.v[EU_NEXT_DUE]);
+	int done = (int)record_int_of(r.v[EU_INSPECTIONS_DONE]) + (periodic ? 1 : 0);
+	int32_t last = record_day_of(r.v[EU_LAST_INSPECTED_ON]);
+	int latest = last == DATE_NONE || on >= last;
+	int32_t due = record_day_of(r.v[EU_NEXT_DUE]);
 	if (rule && (periodic || concl == EQ_FAIL)) {
-		struct eq_inspected in = {since != EQ_NO_DAY ? since : on, on, concl,
+		struct eq_inspected in = {since != DATE_NONE ? since : on, on, concl,
 		                          ins->safety_grade, done};
 		const char *why = NULL;
 		int32_t next;
@@ -956,23 +957,23 @@ int eq_inspection_add(struct db *db, const struct actor *who, const char *device
 			goto refuse;
 		}
 		if (latest)
-			due = k == 0 ? next : EQ_NO_DAY;
+			due = k == 0 ? next : DATE_NONE;
 		ins->next_due = k == 0 ? arena_strdup(a, (char[11]){0}) : NULL;
 		if (k == 0)
 			date_format(next, (char *)ins->next_due);
 	}
 	if (latest) {
-		eq_set_str(&r, a, EU_LAST_INSPECTED_ON, ins->inspected_on);
-		eq_set_str(&r, a, EU_LAST_CONCLUSION, ins->conclusion);
+		record_set_str(&r, a, EU_LAST_INSPECTED_ON, ins->inspected_on);
+		record_set_str(&r, a, EU_LAST_CONCLUSION, ins->conclusion);
 		if (ins->safety_grade)
-			eq_set_int(&r, a, EU_SAFETY_GRADE, ins->safety_grade);
-		eq_set_day(&r, a, EU_NEXT_DUE, due);
+			record_set_int(&r, a, EU_SAFETY_GRADE, ins->safety_grade);
+		record_set_day(&r, a, EU_NEXT_DUE, due);
 	}
-	eq_set_int(&r, a, EU_INSPECTIONS_DONE, done);
+	record_set_int(&r, a, EU_INSPECTIONS_DONE, done);
 	char now[32];
-	eq_now_iso(now);
-	eq_set_str(&r, a, EU_UPDATED_AT, now);
-	eq_set_int(&r, a, EU_VERSION, eq_int_of(r.v[EU_VERSION]) + 1);
+	now_iso(now);
+	record_set_str(&r, a, EU_UPDATED_AT, now);
+	record_set_int(&r, a, EU_VERSION, record_int_of(r.v[EU_VERSION]) + 1);
 	ins->created_at = arena_strdup(a, now);
 	verdict = EQ_ERROR;
 
@@ -1110,7 +1111,7 @@ int eq_defect_rectify(struct db *db, const struct actor *who, int64_t defect_id,
 		return field_fail(err, "rectified_on", "invalid",
 		                  "rectified_on must be a real date written YYYY-MM-DD"),
 		       EQ_INVALID;
-	if (on > eq_today())
+	if (on > today_china())
 		return field_fail(err, "rectified_on", "in_future",
 		                  "rectified_on cannot be in the future"),
 		       EQ_INVALID;
@@ -1127,7 +1128,7 @@ int eq_defect_rectify(struct db *db, const struct actor *who, int64_t defect_id,
 	db_bind_int64(st, 1, defect_id);
 	int rc = db_step(st);
 	int visible =
-	    rc == DB_ROW && eq_visible(who, (int)db_col_int64(st, 0), db_col_text(st, 1, NULL));
+	    rc == DB_ROW && scope_visible(who, (int)db_col_int64(st, 0), db_col_text(st, 1, NULL));
 	char device[24] = "", inspected[11] = "";
 	int already = 0;
 	if (visible) {

@@ -10,19 +10,12 @@
 #include <time.h>
 
 #include "modules/regions/service.h"
+#include "platform/scope.h"
 #include "platform/audit.h"
 #include "platform/db.h"
 #include "store.h"
 
 /* Current UTC time as 2026-11-28T10:11:12Z into out[32]. */
-static void now_iso(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int choice_valid(const struct field_spec *f, const char *v)
 {
 	for (int i = 0; f->choices[i]; i++)
