@@ -15,6 +15,7 @@
 #include "modules/regions/service.h"
 #include "modules/registry/demo.h"
 #include "modules/registry/service.h"
+#include "modules/sampling/demo.h"
 #include "platform/db.h"
 #include "platform/fields.h"
 
@@ -48,8 +49,30 @@ static int demo_accounts(struct db *db, struct registry_demo *d)
 	    {"shigatse", "日喀则市局企业档案管理员", "540200", "registry_officer", 0},
 	    {"firm", "企业用户", "540000", "enterprise", 1},
 	    {"equipment", "自治区局特种设备监察员", "540000", "equipment_officer", 0},
+	    {"sampling", "自治区局监督抽查员", "540000", "sampling_officer", 0},
+	    {"sampling.lhasa", "拉萨市局监督抽查员", "540100", "sampling_officer", 0},
+	    {"sampling.shigatse", "日喀则市局监督抽查员", "540200", "sampling_officer", 0},
+	    /* one lab's three people: the analyst, the reviewer and the approver of a report */
+	    {"lab1", "产品质量监督检验研究院检验员", "540000-LAB1", "lab_analyst", 0},
+	    {"lab2", "产品质量监督检验研究院审核员", "540000-LAB1", "lab_analyst", 0},
+	    {"lab3", "产品质量监督检验研究院授权签字人", "540000-LAB1", "lab_analyst", 0},
 	};
 	struct actor who = {.name = "demo", .all_regions = 1};
+	/* The org units of the demo labs (sp_lab.org_unit), where their analysts belong. */
+	static const char *const LAB_NAMES[] = {"西藏自治区产品质量监督检验研究院",
+	                                        "西藏自治区食品检验检测中心",
+	                                        "西藏自治区建材与工业产品检验所"};
+	for (int i = 0; SP_DEMO_LAB_UNITS[i]; i++) {
+		const char *why = "database error";
+		int rc = acc_org_unit_add(db, &who, SP_DEMO_LAB_UNITS[i], LAB_NAMES[i], "lab",
+		                          "540000", &why);
+		if (rc != ACC_OK && rc != ACC_CONFLICT) {
+			fprintf(stderr, "jinzhi demo: org unit %s: %s\n", SP_DEMO_LAB_UNITS[i],
+			        why);
+			arena_free(&a);
+			return -1;
+		}
+	}
 	printf("Demo accounts (passwords are shown only now):\n");
 	for (size_t i = 0; i < sizeof DEMO / sizeof DEMO[0]; i++) {
 		struct acc_account_spec spec = {.login = DEMO[i].login,
@@ -66,7 +89,7 @@ static int demo_accounts(struct db *db, struct registry_demo *d)
 			arena_free(&a);
 			return -1;
 		}
-		printf("  %-9s %s  (%s, %s%s%s)\n", DEMO[i].login, pw, DEMO[i].role, DEMO[i].unit,
+		printf("  %-17s %s  (%s, %s%s%s)\n", DEMO[i].login, pw, DEMO[i].role, DEMO[i].unit,
 		       DEMO[i].firm ? ", enterprise " : "", DEMO[i].firm ? firm : "");
 	}
 	arena_free(&a);
@@ -114,6 +137,35 @@ static int demo_equipment(struct db *db, enum eq_demo_scale scale, uint64_t seed
 	return 0;
 }
 
+/* Supervision sampling over the enterprises just loaded (nothing when samples exist). */
+static int demo_sampling(struct db *db, enum sp_demo_scale scale, uint64_t seed)
+{
+	struct sp_demo_report rep;
+	double t0 = demo_clock();
+	int rollback = db_bulk_journal(db, 1);
+	int rc = sp_demo_load(db, scale, seed, today_china(), &rep);
+	if (rollback && db_bulk_journal(db, 0)) {
+		fprintf(stderr, "jinzhi demo: could not switch the database back to WAL mode\n");
+		rc = -1;
+	}
+	if (rc != 0)
+		return -1;
+	if (rep.already) {
+		fprintf(stderr, "jinzhi demo: sampling samples already there, left as they are\n");
+		return 0;
+	}
+	fprintf(
+	    stderr,
+	    "jinzhi demo: %lld sampling labs, %lld plans with %lld tasks, %lld samples (%lld "
+	    "approved, %lld failed), %lld item results, %lld objections (%lld overturned), %lld "
+	    "follow-ups, %lld announcements, in %.1f s\n",
+	    (long long)rep.labs, (long long)rep.plans, (long long)rep.tasks, (long long)rep.samples,
+	    (long long)rep.approved, (long long)rep.failed, (long long)rep.results,
+	    (long long)rep.objections, (long long)rep.overturned, (long long)rep.followups,
+	    (long long)rep.announcements, demo_clock() - t0);
+	return 0;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
 	struct config c;
@@ -124,6 +176,7 @@ static int cmd_demo(int argc, char **argv)
 	unsigned long long seed = 1;
 	const char *csv = NULL;
 	int equipment = -1; /* enum eq_demo_scale, -1: as --scale, -2: none */
+	int sampling = -1;  /* enum sp_demo_scale, -1: as --scale, -2: none */
 	int scale = EQ_DEMO_SMALL;
 	for (int i = 1; i < argc; i++) {
 		char *end;
@@ -163,6 +216,19 @@ static int cmd_demo(int argc, char **argv)
 			else {
 				fprintf(stderr,
 				        "jinzhi demo: --equipment is small, large or none\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--sampling") == 0 && i + 1 < argc) {
+			const char *s = argv[++i];
+			if (strcmp(s, "small") == 0)
+				sampling = SP_DEMO_SMALL;
+			else if (strcmp(s, "large") == 0)
+				sampling = SP_DEMO_LARGE;
+			else if (strcmp(s, "none") == 0)
+				sampling = -2;
+			else {
+				fprintf(stderr,
+				        "jinzhi demo: --sampling is small, large or none\n");
 				return 2;
 			}
 		} else {
@@ -236,6 +302,12 @@ static int cmd_demo(int argc, char **argv)
 	        db, equipment == -1 ? (enum eq_demo_scale)scale : (enum eq_demo_scale)equipment,
 	        seed) != 0)
 		status = 1;
+	if (status == 0 && out == NULL && sampling != -2 &&
+	    demo_sampling(db,
+	                  sampling == -1 ? (scale == EQ_DEMO_LARGE ? SP_DEMO_LARGE : SP_DEMO_SMALL)
+	                                 : (enum sp_demo_scale)sampling,
+	                  seed) != 0)
+		status = 1;
 	if (status == 0 && out == NULL && demo_accounts(db, d) != 0)
 		status = 1;
 	registry_demo_free(d);
@@ -253,12 +325,15 @@ static int cmd_demo(int argc, char **argv)
 const struct cmd_entry cmd_demo_entry = {
     "demo",
     "demo [--db FILE] [--scale small|large] [--count N] [--seed N] [--csv FILE] "
-    "[--equipment small|large|none]",
+    "[--equipment small|large|none] [--sampling small|large|none]",
     "Fills the database with deterministic demo enterprises in the seven prefectures and\n"
     "their counties: small is 5,000, large 1,000,000 (or --count N). The same seed gives\n"
     "the same data; running it again changes nothing. Rows go through the importer's\n"
     "validation. With --csv FILE the rows are written as CSV instead (- for stdout).\n"
     "Then special equipment used by those enterprises, as --scale unless --equipment says\n"
     "otherwise: small is about 3,000 units, large 500,000 units with over 3,000,000\n"
-    "inspections (the same seed and day give the same data; skipped when units exist).",
+    "inspections (the same seed and day give the same data; skipped when units exist).\n"
+    "Then supervision sampling, as --scale unless --sampling says otherwise: small is about\n"
+    "3,000 samples over three years, large 175,000 samples with over 1,000,000 item results\n"
+    "(skipped when samples exist).",
     cmd_demo};

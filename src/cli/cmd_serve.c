@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "modules/regions/service.h"
+#include "modules/sampling/attachments.h"
 #include "platform/db.h"
 #include "platform/http.h"
 #include "platform/static.h"
@@ -93,6 +94,14 @@ static int cmd_serve(int argc, char **argv)
 		        c.db_path);
 	db_reset(st);
 	db_close(db); /* workers open their own connections */
+	/* Read once here, before the workers start: they only read it (attachments.h). */
+	char adir[sizeof c.attachments_dir]; /* the size sp_attachments_set_dir keeps */
+	if (config_attachments_dir(&c, adir, sizeof adir) != 0) {
+		fprintf(stderr, "jinzhi: attachments.dir is too long\n");
+		regions_free();
+		return 1;
+	}
+	sp_attachments_set_dir(adir);
 	struct static_site *site;
 	if (serve_load_console(&c, &site) != 0) {
 		regions_free();

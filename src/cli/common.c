@@ -25,7 +25,7 @@ static const struct {
     {"--listen", CK_LISTEN},         {"--threads", CK_THREADS},
     {"--drain-seconds", CK_DRAIN},   {"--db", CK_DB},
     {"--deployment", CK_DEPLOYMENT}, {"--log-requests", CK_LOG_REQUESTS},
-    {"--web-root", CK_WEB_ROOT},
+    {"--web-root", CK_WEB_ROOT},     {"--attachments-dir", CK_ATTACHMENTS_DIR},
 };
 
 int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c)
@@ -37,7 +37,8 @@ int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct confi
 			printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
 			printf("\nConfiguration flags (all commands): --config FILE, --db FILE, "
 			       "--deployment CODE,\n--listen ADDR:PORT, --threads N, "
-			       "--drain-seconds N, --log-requests true|false, --web-root DIR.\n"
+			       "--drain-seconds N, --log-requests true|false, --web-root DIR,\n"
+			       "--attachments-dir DIR.\n"
 			       "Precedence: flag > environment (JINZHI_*) > file > default.\n");
 			return 1;
 		}

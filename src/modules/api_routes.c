@@ -12,6 +12,13 @@
 #include "modules/registry/api.h"
 #include "modules/registry/model.h"
 #include "modules/registry/service.h"
+#include "modules/sampling/attachments.h"
+#include "modules/sampling/draw.h"
+#include "modules/sampling/labs.h"
+#include "modules/sampling/objections.h"
+#include "modules/sampling/plans.h"
+#include "modules/sampling/samples.h"
+#include "modules/sampling/public.h"
 #include "platform/api_common.h"
 #include "platform/fields.h"
 #include "platform/router.h"
@@ -160,9 +167,16 @@ static const struct route PLATFORM_ROUTES[] = {
 static const struct route_table PLATFORM_ROUTE_TABLE = {"platform", PLATFORM_ROUTES};
 
 const struct route_table *const HTTP_ROUTE_TABLES[] = {
-    &PLATFORM_ROUTE_TABLE, &REGIONS_ROUTE_TABLE, &REGISTRY_ROUTE_TABLE, &ACCOUNTS_ROUTE_TABLE,
-    &EQ_UNIT_ROUTE_TABLE, &EQ_PUBLIC_ROUTE_TABLE, &EQ_OPERATOR_ROUTE_TABLE,
-    &EQ_ACCIDENT_ROUTE_TABLE, &EQ_CAMPAIGN_ROUTE_TABLE, &EQ_CYLINDER_ROUTE_TABLE, NULL,
+    &PLATFORM_ROUTE_TABLE,     &REGIONS_ROUTE_TABLE,
+    &REGISTRY_ROUTE_TABLE,     &ACCOUNTS_ROUTE_TABLE,
+    &EQ_UNIT_ROUTE_TABLE,      &EQ_PUBLIC_ROUTE_TABLE,
+    &EQ_OPERATOR_ROUTE_TABLE,  &EQ_ACCIDENT_ROUTE_TABLE,
+    &EQ_CAMPAIGN_ROUTE_TABLE,  &EQ_CYLINDER_ROUTE_TABLE,
+    &SP_STATS_ROUTE_TABLE,     &SP_ANNOUNCE_ROUTE_TABLE,
+    &SP_PUBLIC_ROUTE_TABLE,    &SP_DRAW_ROUTE_TABLE,
+    &SP_CATALOGUE_ROUTE_TABLE, &SP_PLAN_ROUTE_TABLE,
+    &SP_SAMPLE_ROUTE_TABLE,    &SP_ATTACHMENT_ROUTE_TABLE,
+    &SP_OBJECTION_ROUTE_TABLE, NULL,
 };
 
 /* Component schemas of the accounts and audit routes. */
@@ -241,6 +255,13 @@ void schemas_write(struct buf *out)
 {
 	buf_puts(out, ACCOUNTS_SCHEMAS);
 	eq_schemas_write(out);
+	sp_stats_schemas_write(out);
+	sp_draw_schemas_write(out);
+	sp_catalogue_schemas_write(out);
+	sp_plan_schemas_write(out);
+	sp_sample_schemas_write(out);
+	sp_attachment_schemas_write(out);
+	sp_objection_schemas_write(out);
 	buf_puts(out, "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{"
 	              "\"error\":{\"type\":\"object\",\"required\":[\"code\",\"message\"],"
 	              "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"

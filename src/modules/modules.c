@@ -6,12 +6,14 @@
 #include "modules/accounts/service.h"
 #include "modules/equipment/seed.h"
 #include "modules/regions/service.h"
+#include "modules/sampling/catalogue.h"
 
 const struct migrate_module MIGRATE_MODULES[] = {
     {"platform", "src/platform/migrations", NULL},
     {"regions", "src/modules/regions/migrations", regions_seed},
     {"registry", "src/modules/registry/migrations", NULL},
     {"equipment", "src/modules/equipment/migrations", eq_seed},
+    {"sampling", "src/modules/sampling/migrations", sp_seed},
     {"accounts", "src/modules/accounts/migrations", acc_seed},
     {NULL, NULL, NULL},
 };

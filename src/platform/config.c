@@ -31,6 +31,9 @@ static const struct {
     [CK_PUBLIC_BASE_URL] = {"public", "base_url", "JINZHI_PUBLIC_BASE_URL",
                             "absolute URL of this server for the public, the base of the "
                             "links in QR codes: http(s)://host[:port][/path]"},
+    [CK_ATTACHMENTS_DIR] = {"attachments", "dir", "JINZHI_ATTACHMENTS_DIR",
+                            "directory of stored attachments (sample photos, forms, reports); "
+                            "empty: the database's directory + /attachments"},
 };
 
 const char *config_key_name(enum config_key k)
@@ -60,6 +63,7 @@ void config_defaults(struct config *c)
 	config_set(c, CK_AUDIT_KEY, "", "default");
 	config_set(c, CK_WEB_ROOT, "web/dist", "default");
 	config_set(c, CK_PUBLIC_BASE_URL, "http://localhost:8080", "default");
+	config_set(c, CK_ATTACHMENTS_DIR, "", "default");
 }
 
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
@@ -231,6 +235,11 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 		snprintf(c->public_base_url, sizeof c->public_base_url, "%.*s", (int)n, value);
 		break;
 	}
+	case CK_ATTACHMENTS_DIR:
+		if (strlen(value) >= sizeof c->attachments_dir)
+			return bad(k, source, value, "the path is too long");
+		snprintf(c->attachments_dir, sizeof c->attachments_dir, "%s", value);
+		break;
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
 			c->log_requests = 1;
@@ -282,6 +291,25 @@ int config_load_file(struct config *c, const char *path)
 	return x.failed ? -1 : 0;
 }
 
+int config_attachments_dir(const struct config *c, char *out, size_t n)
+{
+	int w;
+	if (c->attachments_dir[0]) {
+		w = snprintf(out, n, "%s", c->attachments_dir);
+	} else {
+		/* Beside the database, so that one directory holds all the data to back up. */
+		const char *slash = strrchr(c->db_path, '/');
+		if (strcmp(c->db_path, ":memory:") == 0 || slash == NULL)
+			w = snprintf(out, n, "attachments");
+		else if (slash == c->db_path)
+			w = snprintf(out, n, "/attachments");
+		else
+			w = snprintf(out, n, "%.*s/attachments", (int)(slash - c->db_path),
+			             c->db_path);
+	}
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
 int config_load_env(struct config *c)
 {
 	for (int k = 0; k < CK_COUNT; k++) {
@@ -330,6 +358,9 @@ void config_print(const struct config *c, FILE *f)
 			break;
 		case CK_PUBLIC_BASE_URL:
 			snprintf(val, sizeof val, "%s", c->public_base_url);
+			break;
+		case CK_ATTACHMENTS_DIR:
+			snprintf(val, sizeof val, "%s", c->attachments_dir);
 			break;
 		default:
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");

@@ -6,6 +6,7 @@
 #ifndef JZ_CONFIG_H
 #define JZ_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +24,7 @@ enum config_key {
 	CK_AUDIT_KEY,
 	CK_WEB_ROOT,
 	CK_PUBLIC_BASE_URL,
+	CK_ATTACHMENTS_DIR,
 	CK_COUNT
 };
 
@@ -41,6 +43,9 @@ struct config {
 	/* Absolute URL the public reaches this server at, without a trailing slash: the base of
 	 * the links in QR codes (never taken from a request's Host header). */
 	char public_base_url[CONFIG_BASE_URL_MAX + 1];
+	/* Directory of stored attachments (sampling); "" means the database's directory +
+	 * "/attachments" (config_attachments_dir). */
+	char attachments_dir[4096];
 };
 
 /* Fills c with the defaults. */
@@ -58,6 +63,11 @@ int config_load_env(struct config *c);
 
 /* Writes the effective configuration with the source of each value. */
 void config_print(const struct config *c, FILE *f);
+
+/* The directory of stored attachments: attachments.dir, or else the directory of the
+ * database file followed by "/attachments" ("./attachments" for ":memory:" or a bare file
+ * name). Writes it into out (n bytes). Returns 0, or -1 when it does not fit. */
+int config_attachments_dir(const struct config *c, char *out, size_t n);
 
 /* Name of key k as "section.key". */
 const char *config_key_name(enum config_key k);

@@ -632,3 +632,14 @@ void record_set_day(struct record *r, struct arena *a, int i, int32_t day)
 	date_format(day, s);
 	record_set_str(r, a, i, s);
 }
+
+int field_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
+                            struct field_error *err, const char **warning)
+{
+	(void)v;
+	(void)warning;
+	if (n != 18)
+		return field_fail(err, f->name, "invalid",
+		                  "%s must be an 18-character unified social credit code", f->name);
+	return 0;
+}

@@ -189,4 +189,9 @@ void record_set_str(struct record *r, struct arena *a, int i, const char *s);
 void record_set_int(struct record *r, struct arena *a, int i, int64_t v);
 void record_set_day(struct record *r, struct arena *a, int i, int32_t day);
 
+/* A field check: an 18-character unified social credit code (the registry checks it fully
+ * when the code is looked up). */
+int field_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
+                            struct field_error *err, const char **warning);
+
 #endif

@@ -444,15 +444,16 @@ static void client_address(struct http_ctx *x, struct MHD_Connection *c)
 
 /*
  * Sees the raw request target before libmicrohttpd decodes it. Decoding turns an encoded NUL
- * (percent, zero, zero) into a string end, so the handler would get a shorter path than the
- * one asked for; a raw path holding one is marked, and the request refused. The return value
+ * (percent, zero, zero) into a string end, so the handler would get a shorter path or query
+ * value than the one asked for (a file name "a%00b.png" stored as "a"); a raw target holding
+ * one, in the path or in the query, is marked, and the request refused. The return value
  * becomes the connection context of the access handler's first call.
  */
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls;
 	(void)c;
-	size_t n = strcspn(uri, "?");
+	size_t n = strlen(uri);
 	for (size_t i = 0; i + 2 < n; i++)
 		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
 			return &raw_nul_marker;
@@ -466,14 +467,16 @@ static int is_api_path(const char *path)
 }
 
 /*
- * 1 if path is one of the public pages (/e/... for the equipment stickers, and their JSON
+ * 1 if path is one of the public pages (/e/... for the equipment stickers, /s/... for the
+ * sampling announcements, and their JSON
  * under /api/v1/public/): routed like the API, but answered the same to everyone, so a
  * public route there runs without authentication and a session cookie the browser sends
  * along costs no database lookup (nor makes the answer private).
  */
 static int is_anonymous_path(const char *path)
 {
-	return strncmp(path, "/e/", 3) == 0 || strncmp(path, "/api/v1/public/", 15) == 0;
+	return strncmp(path, "/e/", 3) == 0 || strncmp(path, "/s/", 3) == 0 ||
+	       strncmp(path, "/api/v1/public/", 15) == 0;
 }
 
 const char *http_public_base_url(void)
@@ -510,9 +513,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		struct cl_count cc = {0};
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cc);
 		if (x->raw_nul && !x->is_static) {
-			/* A path the decoding cut short at %00 is not the path that was asked for. */
+			/* A target the decoding cut short at %00 is not the one that was asked for.
+			 */
 			x->reject = API_BAD_REQUEST + 1;
-			x->reject_msg = "the path holds %00";
+			x->reject_msg = "the request target holds %00";
 		} else if (cc.conflict) {
 			x->reject = API_BAD_REQUEST + 1;
 			x->reject_msg = "conflicting Content-Length headers";

@@ -109,7 +109,7 @@ struct http_response {
 	int status;               /* HTTP status */
 	const char *content_type; /* e.g. "application/json; charset=utf-8" */
 	struct buf body;          /* the body, unless stream is set */
-	char etag[40];            /* ETag to send, or "" */
+	char etag[72];            /* ETag to send, or "" (room for a quoted SHA-256 hex) */
 	const char *disposition;  /* Content-Disposition, or NULL */
 	const char *allow;        /* Allow (with a 405), or NULL */
 	const char *set_cookie;   /* Set-Cookie, or NULL */

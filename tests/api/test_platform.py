@@ -263,7 +263,7 @@ class PlatformTest(jzapi.ServerTestCase):
             self.assertEqual(d["info"]["version"], pv)
         for path, item in d["paths"].items():
             # The API, and the public pages routed beside it (the equipment stickers' /e/).
-            self.assertTrue(path.startswith("/api/v1/") or path.startswith("/e/"), path)
+            self.assertTrue(path.startswith(("/api/v1/", "/e/", "/s/")), path)
             for method, op in item.items():
                 with self.subTest(path=path, method=method):
                     self.assertIn(method, HTTP_METHODS)
@@ -345,6 +345,8 @@ class PlatformTest(jzapi.ServerTestCase):
                 return "leader"
             if name == "device_code":
                 return self.some_unit()
+            if "/sampling/" in path or path.startswith("/s/"):
+                return self.some_sampling(path, name)
             m2 = re.match(r"/api/v1/equipment/(operators|accidents|campaigns|cylinders)/", path)
             if m2 and name == "id":
                 items = self.srv.get("/api/v1/equipment/" + m2.group(1),
@@ -353,6 +355,52 @@ class PlatformTest(jzapi.ServerTestCase):
                     return str(items[0]["id"])
             return "1"
         return re.sub(r"\{([^}]*)\}", value, path)
+
+    def first_id(self, path, key="id", query=None):
+        q = {"limit": "1"}
+        q.update(query or {})
+        items = self.srv.get(path, query=q).json.get("items") or []
+        return str(items[0][key]) if items else "1"
+
+    def some_sampling(self, path, name):
+        """A real key of the demo's sampling records for a {param} of a sampling path."""
+        S = "/api/v1/sampling"
+        if name == "code":
+            return "RICE"
+        if name == "number" or "/announcements/" in path:
+            if path.startswith("/s/") or "/public/" in path:
+                return self.first_id("/api/v1/public/sampling/announcements", "number")
+            return self.first_id(S + "/announcements")
+        if "/plans/" in path:
+            return self.first_id(S + "/plans")
+        if "/labs/" in path:
+            return self.first_id(S + "/labs")
+        if "/tasks/" in path:
+            plan = self.first_id(S + "/plans", query={"status": "approved"})
+            return self.first_id(S + "/plans/%s/tasks" % plan)
+        if "/draws/" in path:
+            plan = self.first_id(S + "/plans", query={"status": "approved"})
+            task = self.first_id(S + "/plans/%s/tasks" % plan)
+            r = self.srv.post(S + "/tasks/%s/draws" % task, {"count": 1})
+            return str(r.json["id"]) if r.status == 201 else "1"
+        if "/attachments/" in path:
+            sample = self.first_id(S + "/samples")
+            att = self.srv.get(S + "/samples/%s/attachments" % sample).json.get("items")
+            if not att:
+                png = (b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+                att = [self.srv.request("POST", S + "/samples/%s/attachments" % sample,
+                                        body=png, content_type="image/png",
+                                        query={"kind": "photo", "name": "p.png"}).json]
+            return str(att[0].get("id", 1))
+        if "/objection" in path or "/retest/" in path:
+            for x in self.srv.get(S + "/samples", query={"status": "approved", "verdict": "fail",
+                                                         "limit": "300"}).json["items"]:
+                if self.srv.get(S + "/samples/%s/objection" % x["id"]).status == 200:
+                    return str(x["id"])
+            return "1"
+        if "/followups/" in path:
+            return self.first_id(S + "/followups")
+        return self.first_id(S + "/samples")
 
     def call_operation(self, method, path, documented=True):
         url = self.substitute(path)

@@ -18,9 +18,9 @@
 #include "platform/config.h"
 
 static const char *const ENV_VARS[] = {
-    "JINZHI_LISTEN",         "JINZHI_THREADS",      "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
-    "JINZHI_DEPLOYMENT",     "JINZHI_LOG_REQUESTS", "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT",
-    "JINZHI_PUBLIC_BASE_URL"};
+    "JINZHI_LISTEN",          "JINZHI_THREADS",        "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
+    "JINZHI_DEPLOYMENT",      "JINZHI_LOG_REQUESTS",   "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT",
+    "JINZHI_PUBLIC_BASE_URL", "JINZHI_ATTACHMENTS_DIR"};
 
 static int clear_env(void **state)
 {
@@ -378,7 +378,9 @@ static void test_file_values(void **state)
 	                      "[web]\n"
 	                      "root = /srv/jinzhi/web\n"
 	                      "[public]\n"
-	                      "base_url = https://tj.example.gov.cn/jz/\n");
+	                      "base_url = https://tj.example.gov.cn/jz/\n"
+	                      "[attachments]\n"
+	                      "dir = /srv/jinzhi/files\n");
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path), 0);
@@ -392,6 +394,7 @@ static void test_file_values(void **state)
 	assert_string_equal(c.config_file, path);
 	assert_string_equal(c.web_root, "/srv/jinzhi/web");
 	assert_string_equal(c.public_base_url, "https://tj.example.gov.cn/jz");
+	assert_string_equal(c.attachments_dir, "/srv/jinzhi/files");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "file");
 	unlink(path);
@@ -516,6 +519,7 @@ static void test_env_every_key(void **state)
 	setenv("JINZHI_AUDIT_KEY_FILE", "/tmp/x.key", 1);
 	setenv("JINZHI_WEB_ROOT", "", 1);
 	setenv("JINZHI_PUBLIC_BASE_URL", "http://127.0.0.1:8080", 1);
+	setenv("JINZHI_ATTACHMENTS_DIR", "/tmp/x-files", 1);
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_env(&c), 0);
@@ -528,6 +532,7 @@ static void test_env_every_key(void **state)
 	assert_int_equal(c.log_requests, 0);
 	assert_string_equal(c.web_root, "");
 	assert_string_equal(c.public_base_url, "http://127.0.0.1:8080");
+	assert_string_equal(c.attachments_dir, "/tmp/x-files");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "env");
 }

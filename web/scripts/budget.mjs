@@ -70,6 +70,9 @@ const pages = [
   page('enterprise list', ['index.html', 'src/views/enterprises/EnterpriseList.vue']),
   page('equipment list', ['index.html', 'src/views/equipment/UnitList.vue']),
   page('equipment rates', ['index.html', 'src/views/equipment/Rates.vue', 'src/views/equipment/RatesChart.vue']),
+  page('sampling samples', ['index.html', 'src/views/sampling/Samples.vue']),
+  page('sampling sample', ['index.html', 'src/views/sampling/SampleDetail.vue']),
+  page('sampling stats', ['index.html', 'src/views/sampling/Stats.vue', 'src/components/BarChart.vue']),
 ]
 let over = false
 console.log('\nFirst-page weight (JavaScript + CSS; budget ' + kb(BUDGET) + ' compressed):')

@@ -244,3 +244,146 @@ test('a catalogue code as the prefix of its subtree, and back', async () => {
   assert.equal(daysBetween('2026-11-28', '2026-11-20'), -8)
   assert.equal(daysBetween('2026-03-28', '2026-03-30'), 2, 'no daylight-saving hour lost')
 })
+
+// --- Supervision sampling (src/sampling.js) ----------------------------------------------
+import {
+  compareDecimal, parseDecimal, judgeItem, sampleVerdict, limitText, objectionWindow, attachmentProblem,
+  progressByPrefecture, percent, passRate, rankFailing, sampleActions, followupTimeline, drawPicks, nameIn,
+  ATTACHMENT_MAX, jsonWithIntegers,
+} from '../src/sampling.js'
+
+test('decimals compare exactly, not as floating point', () => {
+  assert.equal(compareDecimal('0.2', '0.20'), 0)
+  assert.equal(compareDecimal('0.21', '0.2'), 1)
+  assert.equal(compareDecimal('0.199999999999999999999', '0.2'), -1)
+  assert.equal(compareDecimal('0.30000000000000001', '0.3'), 1) // equal as doubles
+  assert.equal(compareDecimal('10', '9.99'), 1)
+  assert.equal(compareDecimal('-1.5', '-1.25'), -1)
+  assert.equal(compareDecimal('-0', '0.000'), 0)
+  assert.equal(compareDecimal('007.50', '7.5'), 0)
+  assert.equal(compareDecimal('1e3', '1000'), null)
+  assert.equal(compareDecimal('', '1'), null)
+  assert.equal(parseDecimal('abc'), null)
+})
+
+test('an item is judged by its rule', () => {
+  const max = { rule: 'max', hi: '0.2' }
+  assert.equal(judgeItem(max, '0.2'), 'pass')
+  assert.equal(judgeItem(max, '0.20000000000000001'), 'fail')
+  assert.equal(judgeItem(max, 'ND'), 'pass')
+  assert.equal(judgeItem(max, ''), null)
+  assert.equal(judgeItem(max, 'high'), null)
+  const min = { rule: 'min', lo: '80.0' }
+  assert.equal(judgeItem(min, '80'), 'pass')
+  assert.equal(judgeItem(min, '79.99'), 'fail')
+  assert.equal(judgeItem(min, 'nd'), 'fail')
+  const range = { rule: 'range', lo: '6.5', hi: '8.5' }
+  assert.equal(judgeItem(range, '6.5'), 'pass')
+  assert.equal(judgeItem(range, '8.50'), 'pass')
+  assert.equal(judgeItem(range, '8.51'), 'fail')
+  assert.equal(judgeItem(range, '6.49'), 'fail')
+  const eq = { rule: 'equals', expected: 'pass' }
+  assert.equal(judgeItem(eq, 'pass'), 'pass')
+  assert.equal(judgeItem(eq, 'PASS'), 'pass')
+  assert.equal(judgeItem(eq, 'fail'), 'fail')
+  assert.equal(judgeItem({ rule: 'equals', expected: '1.0' }, '1'), 'pass')
+  const nd = { rule: 'not_detected' }
+  assert.equal(judgeItem(nd, 'ND'), 'pass')
+  assert.equal(judgeItem(nd, '未检出'), 'pass')
+  assert.equal(judgeItem(nd, '0.01'), 'fail')
+  assert.equal(judgeItem(nd, 'x'), null)
+  assert.equal(judgeItem({ rule: 'other' }, '1'), null)
+})
+
+test('a sample fails when any item fails, passes when all pass', () => {
+  assert.equal(sampleVerdict(['pass', 'pass']), 'pass')
+  assert.equal(sampleVerdict(['pass', 'fail', null]), 'fail')
+  assert.equal(sampleVerdict(['pass', null]), null)
+  assert.equal(sampleVerdict([]), null)
+})
+
+test('limits as text', () => {
+  assert.equal(limitText({ rule: 'max', hi: '0.2' }, 'mg/kg'), '≤ 0.2 mg/kg')
+  assert.equal(limitText({ rule: 'min', lo: '80.0' }), '≥ 80.0')
+  assert.equal(limitText({ rule: 'range', lo: '1', hi: '2' }, 'g'), '1 – 2 g')
+  assert.equal(limitText({ rule: 'equals', expected: 'pass' }), '= pass')
+  assert.equal(limitText({ rule: 'not_detected' }), 'ND')
+})
+
+test('the objection window is 15 days from notification', () => {
+  assert.equal(objectionWindow(null, '2026-03-01'), null)
+  assert.deepEqual(objectionWindow('2026-03-01', '2026-03-01'), { until: '2026-03-16', open: true, daysLeft: 15 })
+  assert.deepEqual(objectionWindow('2026-03-01', '2026-03-16'), { until: '2026-03-16', open: true, daysLeft: 0 })
+  assert.deepEqual(objectionWindow('2026-03-01', '2026-03-17'), { until: '2026-03-16', open: false, daysLeft: 0 })
+  assert.equal(objectionWindow('2026-02-20', '2026-03-02').until, '2026-03-07') // across February
+})
+
+test('attachments are checked for size and type before upload', () => {
+  assert.equal(attachmentProblem('photo', { size: 1000, type: 'image/jpeg', name: 'a.jpg' }), null)
+  assert.equal(attachmentProblem('photo', { size: 1000, type: '', name: 'a.PNG' }), null)
+  assert.deepEqual(attachmentProblem('photo', { size: 1000, type: 'application/pdf', name: 'a.pdf' }), { code: 'type' })
+  assert.equal(attachmentProblem('form', { size: 1000, type: 'application/pdf', name: 'a.pdf' }), null)
+  assert.deepEqual(attachmentProblem('form', { size: ATTACHMENT_MAX + 1, type: 'application/pdf' }),
+    { code: 'too_large', max: ATTACHMENT_MAX })
+  assert.deepEqual(attachmentProblem('photo', { size: 0, type: 'image/png' }), { code: 'empty' })
+})
+
+test('task progress sums by prefecture', () => {
+  const p = progressByPrefecture([
+    { region_code: 540102, planned: 5, sampled: 3 }, { region_code: '540103', planned: 2, sampled: 2 },
+    { region_code: 540221, planned: 4, sampled: 0 },
+  ])
+  assert.deepEqual(p.map((x) => [x.region_code, x.planned, x.sampled]), [['540100', 7, 5], ['540200', 4, 0]])
+  assert.equal(percent(5, 7), 71)
+  assert.equal(percent(3, 0), 0)
+  assert.equal(percent(9, 7), 100)
+})
+
+test('pass rates and failing items ranked', () => {
+  assert.equal(passRate({ pass_rate: '87.3', samples: 10, passed: 1 }), 87.3)
+  assert.equal(passRate({ samples: 3, passed: 2 }), 66.7)
+  assert.equal(passRate({ samples: 0, passed: 0 }), null)
+  const r = rankFailing([{ item_code: 'A', failed: 2, fail_rate: '1.0' }, { item_code: 'B', failed: 0 },
+    { item_code: 'C', failed: 2, fail_rate: '5.0' }, { item_code: 'D', failed: 7, fail_rate: '0.1' }])
+  assert.deepEqual(r.map((x) => x.item_code), ['D', 'C', 'A'])
+})
+
+test('what a sample offers to whom', () => {
+  const officer = { write: true, officer: true }
+  const lab = { write: true, approve: true, lab: true }
+  const firm = { write: true, enterprise: true }
+  assert.deepEqual(sampleActions({ status: 'sampled' }, officer, 'sampling', '2026-03-01'), ['assign'])
+  assert.deepEqual(sampleActions({ status: 'testing' }, lab, 'lab1'), ['results', 'submit'])
+  assert.deepEqual(sampleActions({ status: 'submitted', analyst: 'lab1' }, lab, 'lab1'), [])
+  assert.deepEqual(sampleActions({ status: 'submitted', analyst: 'lab1' }, lab, 'lab2'), ['review'])
+  assert.deepEqual(sampleActions({ status: 'reviewed', analyst: 'lab1', reviewer: 'lab2' }, lab, 'lab2'), [])
+  assert.deepEqual(sampleActions({ status: 'reviewed', analyst: 'lab1', reviewer: 'lab2' }, lab, 'lab3'), ['approve'])
+  const failed = { status: 'approved', verdict: 'fail', final_verdict: 'fail', notified_on: '2026-03-01' }
+  assert.deepEqual(sampleActions(failed, firm, 'firm', '2026-03-10'), ['objection'])
+  assert.deepEqual(sampleActions(failed, firm, 'firm', '2026-03-17'), [])
+  assert.deepEqual(sampleActions({ ...failed, objection: { status: 'filed' } }, firm, 'firm', '2026-03-10'), [])
+  assert.deepEqual(sampleActions(failed, officer, 'sampling', '2026-03-10'), ['followup'])
+  assert.deepEqual(sampleActions({ ...failed, notified_on: null }, officer, 'sampling', '2026-03-10'), ['notify', 'followup'])
+  assert.deepEqual(sampleActions({ status: 'approved', verdict: 'pass', final_verdict: 'pass', notified_on: '2026-03-01' },
+    firm, 'firm', '2026-03-02'), [])
+})
+
+test('follow-up deadlines and draw picks', () => {
+  const f = { ordered_on: '2026-01-01', rectify_by: '2026-03-02', recheck_by: '2026-03-17', rectified_on: '2026-02-01' }
+  const tl = followupTimeline(f, '2026-03-20')
+  assert.deepEqual(tl.map((x) => [x.key, x.overdue]), [['ordered', false], ['rectified', false], ['recheck', true]])
+  assert.equal(followupTimeline({ ...f, recheck_verdict: 'fail', recheck_on: '2026-03-10' }, '2026-03-20').length, 5)
+  assert.deepEqual(drawPicks('{"picks":[{"credit_code":"X","county":540102,"inspectors":["a"]}]}'),
+    [{ credit_code: 'X', county: 540102, inspectors: ['a'] }])
+  assert.deepEqual(drawPicks('not json'), [])
+  assert.equal(nameIn('en', { name_zh: '糌粑', name_en: 'Tsampa' }), 'Tsampa')
+  assert.equal(nameIn('bo', { name_zh: '糌粑', name_bo: null }), '糌粑')
+})
+
+test('64-bit ids go into JSON as integers, digit for digit', () => {
+  const text = jsonWithIntegers({ task_id: '540000000000041002', draw_id: '007', brand: '123', n: 2, skip: undefined }, ['task_id', 'draw_id'])
+  assert.equal(text, '{"task_id":540000000000041002,"draw_id":7,"brand":"123","n":2}')
+  assert.equal(JSON.parse(text).task_id, 540000000000041000) // what a JS number would have sent
+  assert.equal(jsonWithIntegers({ task_id: '12a' }, ['task_id']), '{"task_id":"12a"}')
+  assert.equal(jsonWithIntegers({ task_id: '  42 ' }, ['task_id']), '{"task_id":42}')
+})

@@ -1613,3 +1613,26 @@ const char *acc_tokens_json(struct db *db, const char *login, struct arena *a)
 	buf_free(&b);
 	return out;
 }
+
+int acc_each_holder(struct db *db, const char *role, int lo, int hi, acc_holder_fn fn, void *ctx)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT a.login, a.display_name, u.region_code FROM account a JOIN org_unit u ON "
+	        "u.id = a.org_unit_id JOIN account_role ar ON ar.account_id = a.id JOIN role r ON "
+	        "r.id = ar.role_id WHERE r.name = ? AND a.kind = 'staff' AND a.disabled = 0 AND "
+	        "u.region_code BETWEEN ? AND ? ORDER BY a.login");
+	if (st == NULL)
+		return ACC_ERROR;
+	db_bind_cstr(st, 1, role);
+	db_bind_int64(st, 2, lo);
+	db_bind_int64(st, 3, hi);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (fn(ctx, db_col_text(st, 0, NULL), db_col_text(st, 1, NULL),
+		       (int)db_col_int64(st, 2)) != 0) {
+			rc = DB_DONE;
+			break;
+		}
+	db_reset(st);
+	return rc == DB_DONE ? ACC_OK : ACC_ERROR;
+}

@@ -206,4 +206,14 @@ const char *acc_tokens_json(struct db *db, const char *login, struct arena *a);
 /* Bumps the principal cache generation: every cached principal is looked up again. */
 void acc_invalidate(void);
 
+/* Called for each account of acc_each_holder; return non-zero to stop. */
+typedef int (*acc_holder_fn)(void *ctx, const char *login, const char *display_name,
+                             int unit_region);
+/*
+ * Calls fn for every enabled staff account holding the role named role whose org unit's
+ * region lies in [lo, hi], in login order, with the unit's region (the inspectors of a
+ * sampling draw). Returns ACC_OK or ACC_ERROR.
+ */
+int acc_each_holder(struct db *db, const char *role, int lo, int hi, acc_holder_fn fn, void *ctx);
+
 #endif

@@ -39,7 +39,7 @@ static const struct field_spec ACCIDENT_FIELDS[] = {
                         "Device code of the unit involved; it gives use_unit, region and "
                         "category"},
     [EA_USE_UNIT] = {"use_unit", FT_CODE, FF_IMMUTABLE | FF_TRIM | FF_UPPER, 18, 0, 0, NULL,
-                     eq_credit_code_shape,
+                     field_credit_code_shape,
                      "Credit code of the use unit; required when no device_code is given"},
     [EA_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                         "Region: the unit's, else the use unit's"},

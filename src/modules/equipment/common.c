@@ -66,14 +66,3 @@ int eq_party_check(struct db *db, const struct actor *who, const char *field,
 
 const char *const EQ_UNIT_STATUSES[] = {"in_use", "stopped", "scrapped", NULL};
 const char *const EQ_CONCLUSION_NAMES[] = {"pass", "conditional", "fail", NULL};
-
-int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                         struct field_error *err, const char **warning)
-{
-	(void)v;
-	(void)warning;
-	if (n != 18)
-		return field_fail(err, f->name, "invalid",
-		                  "%s must be an 18-character unified social credit code", f->name);
-	return 0;
-}

@@ -39,10 +39,7 @@ int eq_use_unit(struct db *db, const char *credit_code, struct arena *a, int *re
  * already ("31") stays as it is. out holds at least 5 bytes. */
 void eq_category_prefix(const char *code, char out[5]);
 
-/* Field checks the parts share: an 18-character credit code (the registry checks it fully
- * when it is looked up), and the unit statuses and inspection conclusions. */
-int eq_credit_code_shape(const struct field_spec *f, const char *v, size_t n,
-                         struct field_error *err, const char **warning);
+/* The unit statuses and inspection conclusions, shared by the parts. */
 extern const char *const EQ_UNIT_STATUSES[];    /* in_use, stopped, scrapped */
 extern const char *const EQ_CONCLUSION_NAMES[]; /* pass, conditional, fail */
 

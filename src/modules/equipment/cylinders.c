@@ -32,7 +32,7 @@ static const struct field_spec CYLINDER_FIELDS[] = {
     [ECB_ID] = {"id", FT_CODE, FF_READONLY, 20, 0, 0, NULL, NULL,
                 "Batch id (a 64-bit number, written as a string)"},
     [ECB_STATION] = {"station", FT_CODE, FF_REQUIRED | FF_IMMUTABLE | FF_TRIM | FF_UPPER, 18, 0, 0,
-                     NULL, eq_credit_code_shape,
+                     NULL, field_credit_code_shape,
                      "Credit code of the filling station (a registered enterprise)"},
     [ECB_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                          "Region of the station (set from the registry)"},

@@ -49,7 +49,7 @@ static const struct field_spec OPERATOR_FIELDS[] = {
                     "Last 4 characters of the identity card (digits or X); no more of the "
                     "number is taken"},
     [EO_EMPLOYER] = {"employer", FT_CODE, FF_REQUIRED | FF_TRIM | FF_UPPER, 18, 0, 0, NULL,
-                     eq_credit_code_shape, "Credit code of the employing use unit (registered)"},
+                     field_credit_code_shape, "Credit code of the employing use unit (registered)"},
     [EO_REGION_CODE] = {"region_code", FT_INT, FF_READONLY, 0, 110000, 829999, NULL, NULL,
                         "Region of the employer (set from the registry)"},
     [EO_CATEGORY] = {"category", FT_CODE, FF_REQUIRED | FF_TRIM | FF_UPPER, 4, 0, 0, NULL,

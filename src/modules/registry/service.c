@@ -339,3 +339,25 @@ int registry_update(struct db *db, const struct actor *who, const char *credit_c
 	*out = r;
 	return REG_OK;
 }
+
+int registry_each_active(struct db *db, int lo, int hi, const char *industry, registry_active_fn fn,
+                         void *ctx)
+{
+	/* A read of two columns for another module: too small for a store function of its own. */
+	struct db_stmt *st = db_prepare(db, "SELECT credit_code, region_code FROM enterprise WHERE "
+	                                    "region_code BETWEEN ? AND ? AND industry = ? AND "
+	                                    "status = 'active' ORDER BY credit_code");
+	if (st == NULL)
+		return REG_ERROR;
+	db_bind_int64(st, 1, lo);
+	db_bind_int64(st, 2, hi);
+	db_bind_cstr(st, 3, industry);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (fn(ctx, db_col_text(st, 0, NULL), (int)db_col_int64(st, 1)) != 0) {
+			rc = DB_DONE;
+			break;
+		}
+	db_reset(st);
+	return rc == DB_DONE ? REG_OK : REG_ERROR;
+}

@@ -169,4 +169,13 @@ int registry_import(struct db *db, const struct actor *who, const char *s, size_
 /* Writes the report as JSON. */
 void registry_import_report_json(const struct registry_import_report *rep, struct buf *out);
 
+/* Called for each enterprise of registry_each_active; return non-zero to stop. */
+typedef int (*registry_active_fn)(void *ctx, const char *credit_code, int region_code);
+/*
+ * Calls fn for every active enterprise whose region lies in [lo, hi] and whose industry is
+ * industry, in credit-code order (the candidates of a sampling draw; no actor: the caller has
+ * checked the region). Returns REG_OK or REG_ERROR.
+ */
+int registry_each_active(struct db *db, int lo, int hi, const char *industry, registry_active_fn fn,
+                         void *ctx);
 #endif
