@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "eq_bench"
+#include "bench.h"
 #include "modules/equipment/tally.h"
 #include "modules/equipment/units.h"
 #include "modules/regions/service.h"
@@ -39,38 +41,11 @@
 #include "platform/db.h"
 #include "platform/migrate.h"
 
-#define ROUNDS_MAX 50
+#define ROUNDS_MAX BENCH_ROUNDS_MAX
 #define GROUPS_MAX 1024
 #define DEVICE_LEN 18
 
 static const struct actor ALL = {.name = "bench", .all_regions = 1};
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "eq_bench: %s\n", what);
-	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[ROUNDS_MAX];
-	memcpy(s, v, (size_t)n * sizeof *v);
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* ---- (a) the rates ------------------------------------------------------------------------- */
 
@@ -84,7 +59,7 @@ static int collect(void *ctx, int region, const struct eq_rates *r)
 {
 	struct groups *g = ctx;
 	if (g->n == GROUPS_MAX)
-		die("too many groups");
+		bench_die("too many groups");
 	g->region[g->n] = region;
 	g->r[g->n++] = *r;
 	return 0;
@@ -144,7 +119,7 @@ static void rates_query(struct eq_rates_query *q, int by)
 {
 	memset(q, 0, sizeof *q);
 	if (scope_make(&ALL, 0, &q->scope) != 0)
-		die("scope");
+		bench_die("scope");
 	int32_t today = today_china();
 	int y, m, d;
 	date_to_ymd(today, &y, &m, &d);
@@ -160,12 +135,12 @@ static double rates_timed(struct db *db, int obvious, int by, struct groups *g)
 	struct eq_rates_query q;
 	rates_query(&q, by);
 	g->n = 0;
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	int rc =
 	    obvious ? eq_rates_obvious(db, &q, collect, g) : eq_tally_rates(db, &q, collect, g);
-	double ms = now_ms() - t0;
+	double ms = bench_now_ms() - t0;
 	if (rc != 0)
-		die(obvious ? "eq_rates_obvious failed" : "eq_tally_rates failed");
+		bench_die(obvious ? "eq_rates_obvious failed" : "eq_tally_rates failed");
 	return ms;
 }
 
@@ -187,7 +162,7 @@ static struct eq_counts *fold(struct eq_counts *c, int *regions, int *n, int key
 		if (regions[i] == key)
 			return &c[i];
 	if (*n == GROUPS_MAX)
-		die("too many groups");
+		bench_die("too many groups");
 	regions[*n] = key;
 	memset(&c[*n], 0, sizeof c[*n]);
 	return &c[(*n)++];
@@ -210,10 +185,10 @@ static double rates_scan(struct db *db, struct groups *g0, struct groups *g1)
 	date_format(q.on, on);
 	date_format(q.from, from);
 	date_format(q.to, to);
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	struct db_stmt *st = db_prepare(db, SCAN_SQL);
 	if (st == NULL)
-		die("cannot prepare the scan");
+		bench_die("cannot prepare the scan");
 	db_bind_cstr(st, 1, on);
 	db_bind_cstr(st, 2, from);
 	db_bind_cstr(st, 3, to);
@@ -243,7 +218,7 @@ static double rates_scan(struct db *db, struct groups *g0, struct groups *g1)
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
-		die("the scan failed");
+		bench_die("the scan failed");
 	struct groups *g[2] = {g0, g1};
 	for (int by = 0; by < 2; by++) {
 		if (by == 0 && n[0] == 0)
@@ -261,7 +236,7 @@ static double rates_scan(struct db *db, struct groups *g0, struct groups *g1)
 			collect(g[by], order[i], &r);
 		}
 	}
-	return now_ms() - t0;
+	return bench_now_ms() - t0;
 }
 
 /* The rates per county from the tallies and from eq_rates_obvious: identical, or stop. */
@@ -288,7 +263,7 @@ static void codes_add(struct codes *c, const char *s)
 		c->cap = c->cap ? c->cap * 2 : 4096;
 		c->v = realloc(c->v, c->cap * sizeof *c->v);
 		if (c->v == NULL)
-			die("out of memory");
+			bench_die("out of memory");
 	}
 	snprintf(c->v[c->n++], DEVICE_LEN + 1, "%s", s);
 }
@@ -309,21 +284,21 @@ static double list_service(struct db *db, int prefecture, int all, struct codes 
 	const char *cursor = NULL;
 	out->n = 0;
 	*pages = 0;
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	do {
 		struct eq_unit_filter f;
 		struct field_error err;
 		if (eq_unit_filter_parse(&f, &a, region, NULL, NULL, NULL, NULL, NULL, NULL,
 		                         "overdue", NULL, NULL, all ? "1000" : "50", cursor,
 		                         &err) != EQ_OK)
-			die(err.message);
+			bench_die(err.message);
 		const char *next = NULL;
 		if (eq_unit_list(db, &ALL, &f, &a, 0, list_row, out, &next) != EQ_OK)
-			die("eq_unit_list failed");
+			bench_die("eq_unit_list failed");
 		cursor = next && all ? arena_strdup(&a, next) : NULL;
 		++*pages;
 	} while (cursor);
-	double ms = now_ms() - t0;
+	double ms = bench_now_ms() - t0;
 	arena_free(&a);
 	return ms;
 }
@@ -347,10 +322,10 @@ static double list_obvious(struct db *db, int which, int prefecture, struct code
 	out->n = 0;
 	char today[11];
 	date_format(today_china(), today);
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	struct db_stmt *st = db_prepare(db, OBVIOUS_LIST[which]);
 	if (st == NULL)
-		die("cannot prepare the obvious list query");
+		bench_die("cannot prepare the obvious list query");
 	db_bind_int64(st, 1, prefecture);
 	db_bind_int64(st, 2, prefecture + 99);
 	db_bind_cstr(st, 3, today);
@@ -359,8 +334,8 @@ static double list_obvious(struct db *db, int which, int prefecture, struct code
 		codes_add(out, db_col_text(st, 1, NULL)); /* id, then device_code */
 	db_reset(st);
 	if (rc != DB_DONE)
-		die("the obvious list query failed");
-	return now_ms() - t0;
+		bench_die("the obvious list query failed");
+	return bench_now_ms() - t0;
 }
 
 static void same_codes(const struct codes *a, const struct codes *b, const char *what)
@@ -396,7 +371,7 @@ static int pick_device(struct db *db, const char *sql, int64_t n, char out[32])
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	if (st == NULL)
-		die("cannot prepare a pick");
+		bench_die("cannot prepare a pick");
 	db_bind_int64(st, 1, n);
 	int found = db_step(st) == DB_ROW;
 	if (found)
@@ -426,10 +401,10 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 	switch (kind) {
 	case W_INSPECTION: {
 		if (overdue->n < 1)
-			die("no overdue unit to inspect");
+			bench_die("no overdue unit to inspect");
 		snprintf(dev, sizeof dev, "%s", overdue->v[0]);
 		if (eq_unit_get(db, &ALL, dev, &a, &u) != EQ_OK)
-			die("eq_unit_get");
+			bench_die("eq_unit_get");
 		struct eq_inspection *ins = arena_alloc(&a, sizeof *ins);
 		memset(ins, 0, sizeof *ins);
 		ins->kind = "periodic";
@@ -439,23 +414,23 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		ins->conclusion = "pass";
 		const char *cat = u.r.v[EU_CATEGORY];
 		ins->safety_grade = cat[0] == '2' || (cat[0] == '8' && cat[1] == '3') ? 2 : 0;
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		rc = eq_inspection_add(db, &ALL, dev, ins, &a, &u, &err);
-		ms = now_ms() - t0;
+		ms = bench_now_ms() - t0;
 		snprintf(label, 96, "an inspection of %s (%s)", dev, cat);
 		break;
 	}
 	case W_STATUS: {
 		if (overdue->n < 2)
-			die("no overdue unit to stop");
+			bench_die("no overdue unit to stop");
 		snprintf(dev, sizeof dev, "%s", overdue->v[1]);
 		struct record p;
 		record_init(&p, &UNIT_TYPE);
 		if (record_set_text(&p, &a, EU_STATUS, "stopped", 7, &err) != 0)
 			write_fail("record_set_text", -1, &err);
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		rc = eq_unit_update(db, &ALL, dev, &p, 0, &a, &u, &err);
-		ms = now_ms() - t0;
+		ms = bench_now_ms() - t0;
 		snprintf(label, 96, "stopping %s", dev);
 		break;
 	}
@@ -467,7 +442,7 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		                "OFFSET ?",
 		                1000 + round, model) != 0 ||
 		    eq_unit_get(db, &ALL, model, &a, &u) != EQ_OK)
-			die("no elevator to copy");
+			bench_die("no elevator to copy");
 		struct record r;
 		record_init(&r, &UNIT_TYPE);
 		static const int COPY[] = {
@@ -490,9 +465,9 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		if (record_set_text(&r, &a, EU_DEVICE_CODE, dev, 18, &err) != 0 ||
 		    record_set_text(&r, &a, EU_REG_CODE, reg, 20, &err) != 0)
 			write_fail("record_set_text", -1, &err);
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		rc = eq_unit_create(db, &ALL, &r, &a, &u, &err);
-		ms = now_ms() - t0;
+		ms = bench_now_ms() - t0;
 		if (rc == EQ_OK && nmade < 8)
 			snprintf(made[nmade++], 32, "%s", dev);
 		snprintf(label, 96, "registering %s", dev);
@@ -508,10 +483,10 @@ static double write_one(struct db *db, enum write_kind kind, int round, const st
 		                     "NOT EXISTS (SELECT 1 FROM eq_accident x WHERE x.unit_id = "
 		                     "u.id) LIMIT 1",
 		                     0, dev) != 0)
-			die("no unit without history to delete");
-		t0 = now_ms();
+			bench_die("no unit without history to delete");
+		t0 = bench_now_ms();
 		rc = eq_unit_delete(db, &ALL, dev, 0, &a, &err);
-		ms = now_ms() - t0;
+		ms = bench_now_ms() - t0;
 		snprintf(label, 96, "deleting %s", dev);
 		break;
 	case NWRITES:
@@ -551,7 +526,7 @@ static int64_t count_of(struct db *db, const char *sql, int64_t lo, int64_t hi)
 {
 	struct db_stmt *st = db_prepare_once(db, sql);
 	if (st == NULL)
-		die("cannot prepare a count");
+		bench_die("cannot prepare a count");
 	if (lo || hi) {
 		db_bind_int64(st, 1, lo);
 		db_bind_int64(st, 2, hi);
@@ -573,7 +548,7 @@ static double median_at(const struct round *R, int rounds, size_t offset)
 	double v[ROUNDS_MAX] = {0};
 	for (int i = 0; i < rounds; i++)
 		memcpy(&v[i], (const char *)&R[i] + offset, sizeof v[i]);
-	return median(v, rounds);
+	return bench_median(v, rounds);
 }
 
 #define MEDIAN_OF(field) median_at(R, rounds, offsetof(struct round, field))
@@ -595,19 +570,19 @@ int main(int argc, char **argv)
 			        ? 0
 			        : prefecture_arg;
 		else
-			die("usage: eq_bench --db FILE [--rounds N] [--prefecture CODE]");
+			bench_die("usage: eq_bench --db FILE [--rounds N] [--prefecture CODE]");
 	}
 	int rounds = (int)rounds_arg, prefecture = (int)prefecture_arg;
 	if (path == NULL || rounds < 1 || rounds > ROUNDS_MAX || prefecture < 100000 ||
 	    prefecture % 100 != 0)
-		die("usage: eq_bench --db FILE [--rounds 1..50] [--prefecture CODE]");
+		bench_die("usage: eq_bench --db FILE [--rounds 1..50] [--prefecture CODE]");
 	if (sodium_init() < 0)
-		die("libsodium cannot start");
+		bench_die("libsodium cannot start");
 	db_global_init();
 	load_audit_key(path);
 	struct db *db;
 	if (db_open(path, 0, &db) != 0 || migrate_run(db, 0, 0) != 0 || regions_load(db) != 0)
-		die("cannot open the database");
+		bench_die("cannot open the database");
 
 	printf(
 	    "database: %lld units (%lld in use), %lld inspections, %lld operators, %lld "

@@ -49,57 +49,16 @@ EQ_BENCH="$BUILD/eq_bench"
 # ---------------------------------------------------------------- the cached large demo
 
 # What the cached database depends on: every migration, the reference data compiled in, the
-# two demo generators and the seed. A change to any of them makes it again.
-cache_key() {
-  {
-    echo "seed=$SEED scale=large"
-    (cd "$REPO_ROOT" && find src -path '*/migrations/*.sql' -print0 | sort -z |
-       xargs -0 sha256sum)
-    (cd "$REPO_ROOT" && sha256sum data/*.tsv src/modules/equipment/demo.[ch] \
-       src/modules/registry/demo.[ch] src/modules/equipment/seed.c)
-  } | sha256sum | cut -d' ' -f1
-}
-
-mkdir -p "$(dirname "$EQ_CACHE")"
-if [[ "$EQ_CACHE" == "$BENCH_DIR/.cache/"* && ! -e "$BENCH_DIR/.cache/.gitignore" ]]; then
-  printf '*\n' >"$BENCH_DIR/.cache/.gitignore"  # the cache stays out of git
-fi
-KEY="$(cache_key)"
-if [[ "${REBUILD:-0}" != 1 && -s "$EQ_CACHE" && -s "$EQ_CACHE.audit-key" &&
-      "$(cat "$EQ_CACHE.key" 2>/dev/null)" == "$KEY" ]]; then
-  log "reusing $EQ_CACHE (made $(sed -n 's/^made=//p' "$EQ_CACHE.info" 2>/dev/null))"
-  CACHE_NOTE="reused (same migrations, reference data and demo generators)"
-else
-  log "making the large demo database (jinzhi demo --scale large --seed $SEED): a few minutes"
-  rm -f "$EQ_CACHE" "$EQ_CACHE.key" "$EQ_CACHE.info" "$EQ_CACHE.audit-key" \
-    "$EQ_CACHE"-wal "$EQ_CACHE"-shm "$EQ_CACHE".tmp*
-  t0=$(date +%s.%N)
-  timeout --foreground 3600 "$JINZHI" demo --db "$EQ_CACHE.tmp" --scale large --seed "$SEED" \
-    >"$BENCH_TMP/demo.out" 2>"$BENCH_TMP/demo.err" ||
-    { cat "$BENCH_TMP/demo.err" >&2; rm -f "$EQ_CACHE".tmp*; die "jinzhi demo failed"; }
-  t1=$(date +%s.%N)
-  mv "$EQ_CACHE.tmp" "$EQ_CACHE"
-  mv "$EQ_CACHE.tmp.audit-key" "$EQ_CACHE.audit-key"
-  {
-    echo "made=$(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
-    echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
-    grep '^jinzhi demo:' "$BENCH_TMP/demo.err" | sed 's/^/demo=/'
-  } >"$EQ_CACHE.info"
-  printf '%s\n' "$KEY" >"$EQ_CACHE.key"
-  CACHE_NOTE="made by this run"
-fi
+# demo generators and the seed. A change to any of them makes it again.
+KEY="$(demo_cache_key 'data/*.tsv src/modules/equipment/demo.[ch]
+  src/modules/registry/demo.[ch] src/modules/equipment/seed.c')"
+demo_cache "$EQ_CACHE" "$KEY"
 
 # ---------------------------------------------------------------- the working copy
 
 log "copying it to the temp dir (the writes of (c) go to the copy)"
 WORK="$BENCH_TMP/equipment.db"
-t0=$(date +%s.%N)
-cp --reflink=auto "$EQ_CACHE" "$WORK"
-cp "$EQ_CACHE.audit-key" "$WORK.audit-key"
-t1=$(date +%s.%N)
-COPY_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-DB_MIB=$(du -m "$WORK" | cut -f1)
+work_copy "$EQ_CACHE" "$WORK"
 
 # ---------------------------------------------------------------- run
 

@@ -304,3 +304,67 @@ machine_summary() {
   [[ -n "$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && dirty=" + uncommitted changes"
   echo "source:  commit $rev$dirty"
 }
+
+# ---------------------------------------------------------------- the cached large demo
+
+# demo_cache_key FILE-PATTERN... — what a cached large demo database depends on: the seed
+# ($SEED), every migration, and the files the patterns name below the repository (the
+# reference data and the demo generators). A change to any of them makes it again.
+demo_cache_key() {
+  {
+    echo "seed=$SEED scale=large"
+    (cd "$REPO_ROOT" && find src -path '*/migrations/*.sql' -print0 | sort -z |
+       xargs -0 sha256sum)
+    # shellcheck disable=SC2048,SC2086  # the patterns are expanded in the repository
+    (cd "$REPO_ROOT" && sha256sum $*)
+  } | sha256sum | cut -d' ' -f1
+}
+
+# demo_cache CACHE KEY — makes CACHE (with CACHE.audit-key, .info and .key) with
+# `$JINZHI demo --scale large --seed $SEED` unless REBUILD=1 is unset and CACHE was made
+# under the same KEY; sets CACHE_NOTE to what happened. Under bench/.cache/ it stays out of git.
+# shellcheck disable=SC2034  # CACHE_NOTE is for the calling script
+demo_cache() {
+  local cache="$1" key="$2" t0 t1
+  mkdir -p "$(dirname "$cache")"
+  if [[ "$cache" == "$BENCH_DIR/.cache/"* && ! -e "$BENCH_DIR/.cache/.gitignore" ]]; then
+    printf '*\n' >"$BENCH_DIR/.cache/.gitignore"  # the cache stays out of git
+  fi
+  if [[ "${REBUILD:-0}" != 1 && -s "$cache" && -s "$cache.audit-key" &&
+        "$(cat "$cache.key" 2>/dev/null)" == "$key" ]]; then
+    log "reusing $cache (made $(sed -n 's/^made=//p' "$cache.info" 2>/dev/null))"
+    CACHE_NOTE="reused (same migrations, reference data and demo generators)"
+    return 0
+  fi
+  log "making the large demo database (jinzhi demo --scale large --seed $SEED): a few minutes"
+  rm -f "$cache" "$cache.key" "$cache.info" "$cache.audit-key" \
+    "$cache"-wal "$cache"-shm "$cache".tmp*
+  t0=$(date +%s.%N)
+  timeout --foreground 3600 "$JINZHI" demo --db "$cache.tmp" --scale large --seed "$SEED" \
+    >"$BENCH_TMP/demo.out" 2>"$BENCH_TMP/demo.err" ||
+    { cat "$BENCH_TMP/demo.err" >&2; rm -f "$cache".tmp*; die "jinzhi demo failed"; }
+  t1=$(date +%s.%N)
+  mv "$cache.tmp" "$cache"
+  mv "$cache.tmp.audit-key" "$cache.audit-key"
+  {
+    echo "made=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+    echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+    grep '^jinzhi demo:' "$BENCH_TMP/demo.err" | sed 's/^/demo=/'
+  } >"$cache.info"
+  printf '%s\n' "$key" >"$cache.key"
+  CACHE_NOTE="made by this run"
+}
+
+# work_copy CACHE WORK — copies the database CACHE (and its audit key) to WORK; sets COPY_S
+# (seconds the copy took) and DB_MIB (its size).
+# shellcheck disable=SC2034  # COPY_S and DB_MIB are for the calling script
+work_copy() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  cp --reflink=auto "$1" "$2"
+  cp "$1.audit-key" "$2.audit-key"
+  t1=$(date +%s.%N)
+  COPY_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  DB_MIB=$(du -m "$2" | cut -f1)
+}

@@ -50,58 +50,17 @@ SP_BENCH="$BUILD/sp_bench"
 # ---------------------------------------------------------------- the cached large demo
 
 # What the cached database depends on: every migration, the reference data compiled in, the
-# two demo generators and the seed. A change to any of them makes it again.
-cache_key() {
-  {
-    echo "seed=$SEED scale=large"
-    (cd "$REPO_ROOT" && find src -path '*/migrations/*.sql' -print0 | sort -z |
-       xargs -0 sha256sum)
-    (cd "$REPO_ROOT" && sha256sum data/*.tsv src/modules/equipment/demo.[ch] \
-       src/modules/registry/demo.[ch] src/modules/equipment/seed.c src/modules/sampling/demo.[ch] \
-       src/modules/sampling/catalogue.c)
-  } | sha256sum | cut -d' ' -f1
-}
-
-mkdir -p "$(dirname "$SP_CACHE")"
-if [[ "$SP_CACHE" == "$BENCH_DIR/.cache/"* && ! -e "$BENCH_DIR/.cache/.gitignore" ]]; then
-  printf '*\n' >"$BENCH_DIR/.cache/.gitignore"  # the cache stays out of git
-fi
-KEY="$(cache_key)"
-if [[ "${REBUILD:-0}" != 1 && -s "$SP_CACHE" && -s "$SP_CACHE.audit-key" &&
-      "$(cat "$SP_CACHE.key" 2>/dev/null)" == "$KEY" ]]; then
-  log "reusing $SP_CACHE (made $(sed -n 's/^made=//p' "$SP_CACHE.info" 2>/dev/null))"
-  CACHE_NOTE="reused (same migrations, reference data and demo generators)"
-else
-  log "making the large demo database (jinzhi demo --scale large --seed $SEED): a few minutes"
-  rm -f "$SP_CACHE" "$SP_CACHE.key" "$SP_CACHE.info" "$SP_CACHE.audit-key" \
-    "$SP_CACHE"-wal "$SP_CACHE"-shm "$SP_CACHE".tmp*
-  t0=$(date +%s.%N)
-  timeout --foreground 3600 "$JINZHI" demo --db "$SP_CACHE.tmp" --scale large --seed "$SEED" \
-    >"$BENCH_TMP/demo.out" 2>"$BENCH_TMP/demo.err" ||
-    { cat "$BENCH_TMP/demo.err" >&2; rm -f "$SP_CACHE".tmp*; die "jinzhi demo failed"; }
-  t1=$(date +%s.%N)
-  mv "$SP_CACHE.tmp" "$SP_CACHE"
-  mv "$SP_CACHE.tmp.audit-key" "$SP_CACHE.audit-key"
-  {
-    echo "made=$(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
-    echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
-    grep '^jinzhi demo:' "$BENCH_TMP/demo.err" | sed 's/^/demo=/'
-  } >"$SP_CACHE.info"
-  printf '%s\n' "$KEY" >"$SP_CACHE.key"
-  CACHE_NOTE="made by this run"
-fi
+# demo generators and the seed. A change to any of them makes it again.
+KEY="$(demo_cache_key 'data/*.tsv src/modules/equipment/demo.[ch]
+  src/modules/registry/demo.[ch] src/modules/equipment/seed.c src/modules/sampling/demo.[ch]
+  src/modules/sampling/catalogue.c')"
+demo_cache "$SP_CACHE" "$KEY"
 
 # ---------------------------------------------------------------- the working copy
 
 log "copying it to the temp dir (the writes of (d) go to the copy, and are rolled back)"
 WORK="$BENCH_TMP/sampling.db"
-t0=$(date +%s.%N)
-cp --reflink=auto "$SP_CACHE" "$WORK"
-cp "$SP_CACHE.audit-key" "$WORK.audit-key"
-t1=$(date +%s.%N)
-COPY_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-DB_MIB=$(du -m "$WORK" | cut -f1)
+work_copy "$SP_CACHE" "$WORK"
 
 # ---------------------------------------------------------------- run
 

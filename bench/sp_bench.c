@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#define BENCH_NAME "sp_bench"
+#include "bench.h"
 #include "modules/regions/service.h"
 #include "modules/sampling/tally.h"
 #include "platform/dates.h"
@@ -27,37 +29,10 @@
 #include "platform/fields.h"
 #include "platform/scope.h"
 
-#define ROUNDS_MAX 50
+#define ROUNDS_MAX BENCH_ROUNDS_MAX
 #define KINDS      3
 
 static const struct actor ALL = {.name = "bench", .all_regions = 1};
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "sp_bench: %s\n", what);
-	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[ROUNDS_MAX];
-	memcpy(s, v, (size_t)n * sizeof *v);
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* An answer as text, for comparing. */
 static int row(void *ctx, const char *key, int64_t a, int64_t b)
@@ -73,14 +48,14 @@ static double run(struct db *db, int k, int obvious, const struct sp_stats_query
 	struct sp_stats_query q = *base;
 	q.by = k == 0 ? SP_BY_PREFECTURE : SP_BY_PRODUCT;
 	buf_reset(out);
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	int rc = k == 2
 	             ? (obvious ? sp_item_stats_obvious(db, &q, row, out)
 	                        : sp_item_stats(db, &q, row, out))
 	             : (obvious ? sp_stats_obvious(db, &q, row, out) : sp_stats(db, &q, row, out));
-	double t = now_ms() - t0;
+	double t = bench_now_ms() - t0;
 	if (rc != SVC_OK)
-		die(db_errmsg(db));
+		bench_die(db_errmsg(db));
 	return t;
 }
 
@@ -98,7 +73,7 @@ static void write_check(struct db *db, const struct sp_stats_query *base, int ro
                         struct buf *b)
 {
 	if (db_begin_write(db) != 0)
-		die("begin");
+		bench_die("begin");
 	struct db_stmt *st = db_prepare(
 	    db,
 	    "SELECT id, final_verdict FROM sp_sample WHERE year = ? AND status = 'approved' AND "
@@ -106,7 +81,7 @@ static void write_check(struct db *db, const struct sp_stats_query *base, int ro
 	db_bind_int64(st, 1, base->year);
 	db_bind_int64(st, 2, 997 * (round + 1));
 	if (db_step(st) != DB_ROW)
-		die("no approved sample to turn over");
+		bench_die("no approved sample to turn over");
 	int64_t id = db_col_int64(st, 0);
 	char old[8];
 	snprintf(old, sizeof old, "%s", db_col_text(st, 1, NULL));
@@ -116,16 +91,16 @@ static void write_check(struct db *db, const struct sp_stats_query *base, int ro
 	db_bind_cstr(st, 1, nv);
 	db_bind_int64(st, 2, id);
 	if (db_step(st) != DB_DONE)
-		die(db_errmsg(db));
+		bench_die(db_errmsg(db));
 	db_reset(st);
 	if (sp_tally_move(db, id, old, 0, nv, 0) != SVC_OK)
-		die("sp_tally_move");
+		bench_die("sp_tally_move");
 	struct sp_stats_query q = *base;
 	q.by = SP_BY_COUNTY;
 	buf_reset(a);
 	buf_reset(b);
 	if (sp_stats(db, &q, row, a) != SVC_OK || sp_stats_obvious(db, &q, row, b) != SVC_OK)
-		die(db_errmsg(db));
+		bench_die(db_errmsg(db));
 	check_same(a, b, "by county right after a write");
 	db_rollback(db);
 }
@@ -139,19 +114,19 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
 			if (field_int_parse_cstr(argv[++i], 1, ROUNDS_MAX, &rounds) != 0)
-				die("--rounds is 1 to 50");
+				bench_die("--rounds is 1 to 50");
 		} else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc) {
 			if (field_int_parse_cstr(argv[++i], 2000, 2199, &year) != 0)
-				die("--year is 2000 to 2199");
+				bench_die("--year is 2000 to 2199");
 		} else
-			die("usage: sp_bench --db FILE [--rounds N] [--year YYYY]");
+			bench_die("usage: sp_bench --db FILE [--rounds N] [--year YYYY]");
 	}
 	if (path == NULL)
-		die("--db FILE is required");
+		bench_die("--db FILE is required");
 	db_global_init();
 	struct db *db;
 	if (db_open(path, 0, &db) != 0 || regions_load(db) != 0)
-		die("cannot open the database");
+		bench_die("cannot open the database");
 	if (year == 0) {
 		int y, m, d;
 		date_to_ymd(today_china(), &y, &m, &d);
@@ -159,7 +134,7 @@ int main(int argc, char **argv)
 	}
 	struct sp_stats_query q = {.year = (int)year};
 	if (scope_make(&ALL, 0, &q.sc) != 0)
-		die("scope");
+		bench_die("scope");
 	struct db_stmt *st = db_prepare(
 	    db,
 	    "SELECT (SELECT count(*) FROM sp_sample WHERE year = ?1 AND status = 'approved' AND "
@@ -168,7 +143,7 @@ int main(int argc, char **argv)
 	    "sp_item_tally WHERE year = ?1)");
 	db_bind_int64(st, 1, year);
 	if (db_step(st) != DB_ROW)
-		die(db_errmsg(db));
+		bench_die(db_errmsg(db));
 	printf("data:    %lld samples, %lld item results; %lld counted samples in %lld, in %lld "
 	       "tally rows and %lld item-tally rows\n",
 	       (long long)db_col_int64(st, 1), (long long)db_col_int64(st, 2),
@@ -197,7 +172,8 @@ int main(int argc, char **argv)
 	       (long long)rounds);
 	printf("%-40s %14s %14s %8s\n", "query", "tallies ms", "obvious ms", "ratio");
 	for (int k = 0; k < KINDS; k++) {
-		double mt = median(t[k][0], (int)rounds), mo = median(t[k][1], (int)rounds);
+		double mt = bench_median(t[k][0], (int)rounds),
+		       mo = bench_median(t[k][1], (int)rounds);
 		printf("%-40s %14.3f %14.3f %7.0fx\n", NAMES[k], mt, mo, mo / (mt > 0 ? mt : 1e-6));
 	}
 	printf("(d) a verdict turned over %lld times (sp_tally_move): by county equal right after "

@@ -16,28 +16,18 @@
 
 #include <sodium.h>
 
+#define BENCH_NAME "sp_draw_bench"
+#include "bench.h"
 #include "modules/sampling/draw.h"
 #include "platform/fields.h"
 
-#define ROUNDS_MAX 50
+#define ROUNDS_MAX BENCH_ROUNDS_MAX
 
 static double now_s(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, dbl_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
@@ -156,7 +146,7 @@ int main(int argc, char **argv)
 	}
 	if (rc != 0)
 		return 1;
-	double mf = median(tf, (int)rounds), mn = median(tn, (int)rounds);
+	double mf = bench_median(tf, (int)rounds), mn = bench_median(tn, (int)rounds);
 	printf("candidates %lld\ncount %lld\ninspectors %lld\nrounds %lld\n", (long long)n,
 	       (long long)count, (long long)ninsp, (long long)rounds);
 	printf("fenwick_ms %.3f\nnaive_ms %.1f\nratio %.0f\nresult_sha256 %s\n", mf * 1e3, mn * 1e3,

@@ -49,6 +49,10 @@ int api_record_body(struct http_request *req, struct http_response *res,
  * (or NULL), then sends it with 200. */
 void api_list_end(struct http_response *res, const char *next_cursor, const char *extra);
 
+/* Sends {"items":[items]} (rows written into a buffer of their own, to answer an error
+ * instead when the listing fails half way) with 200, and frees items. Returns 0. */
+int api_items_send(struct http_response *res, struct buf *items);
+
 /* A list being written: rows go to out, separated by commas. */
 struct api_list_ctx {
 	struct buf *out;

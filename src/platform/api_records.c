@@ -65,6 +65,16 @@ void api_list_end(struct http_response *res, const char *next_cursor, const char
 	http_json(res, 200);
 }
 
+int api_items_send(struct http_response *res, struct buf *items)
+{
+	buf_puts(&res->body, "{\"items\":[");
+	buf_append(&res->body, items->data ? items->data : "", items->len);
+	buf_puts(&res->body, "]}");
+	buf_free(items);
+	http_json(res, 200);
+	return 0;
+}
+
 int api_record_row(void *ctx, const struct record *r)
 {
 	struct api_list_ctx *lc = ctx;

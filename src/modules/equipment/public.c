@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "modules/equipment/api.h"
 #include "modules/equipment/common.h"
 #include "modules/regions/service.h"
@@ -32,6 +30,7 @@
 #include "platform/dates.h"
 #include "platform/db.h"
 #include "platform/fields.h"
+#include "platform/page.h"
 #include "platform/qr.h"
 
 #define PUBLIC_CACHE_SLOTS   64      /* answers each worker keeps (direct-mapped by key) */
@@ -68,11 +67,6 @@ struct public_unit {
 	int days_to_due;                      /* next_due - today */
 	int overdue;                          /* in use and next_due before today */
 	int32_t today;                        /* the day it is in China */
-};
-
-/* A label or value in the page's three languages. */
-struct tri {
-	const char *zh, *bo, *en;
 };
 
 /* ---- Reading ----------------------------------------------------------------------------- */
@@ -171,42 +165,44 @@ static int public_unit_read(struct db *db, const char *code, struct arena *a, st
 
 /* ---- Words ------------------------------------------------------------------------------- */
 
-static const struct tri T_TITLE = {"特种设备使用信息公示", "ཆེད་ལས་སྒྲིག་ཆས་ཀྱི་བེད་སྤྱོད་ཆ་འཕྲིན་སྤྱི་བསྒྲགས།",
-                                   "Special equipment: public record"};
-static const struct tri T_REG_CODE = {"使用登记代码", "བེད་སྤྱོད་ཐོ་འགོད་ཨང་རྟགས།", "Registration code"};
-static const struct tri T_CATEGORY = {"设备类别", "སྒྲིག་ཆས་རིགས།", "Category"};
-static const struct tri T_USE_UNIT = {"使用单位", "བེད་སྤྱོད་ལས་ཁུངས།", "Use unit"};
-static const struct tri T_LOCATION = {"设备地点", "བེད་སྤྱོད་ས་གནས།", "Location"};
-static const struct tri T_STATUS = {"设备状态", "སྒྲིག་ཆས་གནས་སྟངས།", "Status"};
-static const struct tri T_LAST = {"上次检验", "ཞིབ་བཤེར་སྔ་མ།", "Last inspection"};
-static const struct tri T_NEXT_DUE = {"下次检验日期", "ཞིབ་བཤེར་རྗེས་མའི་ཚེས་གྲངས།",
-                                      "Next inspection due"};
-static const struct tri T_MAINTAINER = {"维护保养单位", "ཉར་སྐྱོང་ལས་ཁུངས།", "Maintenance unit"};
-static const struct tri T_COMPLAIN = {"投诉举报", "ཞུ་གཏུགས་དང་མཐོ་གཏུགས།", "Complaints and reports"};
-static const struct tri T_HOTLINE = {"投诉举报电话", "ཞུ་གཏུགས་ཁ་པར།", "Hotline"};
-static const struct tri T_BUREAU = {"监管部门", "ལྟ་སྲུང་དོ་དམ་ལས་ཁུངས།", "Supervising authority"};
-static const struct tri T_NONE = {"无记录", "ཟིན་ཐོ་མེད།", "none recorded"};
-static const struct tri T_NOT_SUBJECT = {"无需定期检验", "དུས་ཐོག་ཞིབ་བཤེར་མི་དགོས།",
-                                         "not subject to periodic inspection"};
-static const struct tri T_COMPLAIN_HOW = {
+static const struct page_tri T_TITLE = {"特种设备使用信息公示", "ཆེད་ལས་སྒྲིག་ཆས་ཀྱི་བེད་སྤྱོད་ཆ་འཕྲིན་སྤྱི་བསྒྲགས།",
+                                        "Special equipment: public record"};
+static const struct page_tri T_REG_CODE = {"使用登记代码", "བེད་སྤྱོད་ཐོ་འགོད་ཨང་རྟགས།",
+                                           "Registration code"};
+static const struct page_tri T_CATEGORY = {"设备类别", "སྒྲིག་ཆས་རིགས།", "Category"};
+static const struct page_tri T_USE_UNIT = {"使用单位", "བེད་སྤྱོད་ལས་ཁུངས།", "Use unit"};
+static const struct page_tri T_LOCATION = {"设备地点", "བེད་སྤྱོད་ས་གནས།", "Location"};
+static const struct page_tri T_STATUS = {"设备状态", "སྒྲིག་ཆས་གནས་སྟངས།", "Status"};
+static const struct page_tri T_LAST = {"上次检验", "ཞིབ་བཤེར་སྔ་མ།", "Last inspection"};
+static const struct page_tri T_NEXT_DUE = {"下次检验日期", "ཞིབ་བཤེར་རྗེས་མའི་ཚེས་གྲངས།",
+                                           "Next inspection due"};
+static const struct page_tri T_MAINTAINER = {"维护保养单位", "ཉར་སྐྱོང་ལས་ཁུངས།", "Maintenance unit"};
+static const struct page_tri T_COMPLAIN = {"投诉举报", "ཞུ་གཏུགས་དང་མཐོ་གཏུགས།",
+                                           "Complaints and reports"};
+static const struct page_tri T_HOTLINE = {"投诉举报电话", "ཞུ་གཏུགས་ཁ་པར།", "Hotline"};
+static const struct page_tri T_BUREAU = {"监管部门", "ལྟ་སྲུང་དོ་དམ་ལས་ཁུངས།", "Supervising authority"};
+static const struct page_tri T_NONE = {"无记录", "ཟིན་ཐོ་མེད།", "none recorded"};
+static const struct page_tri T_NOT_SUBJECT = {"无需定期检验", "དུས་ཐོག་ཞིབ་བཤེར་མི་དགོས།",
+                                              "not subject to periodic inspection"};
+static const struct page_tri T_COMPLAIN_HOW = {
     "对设备安全有疑问或发现隐患，请拨打投诉举报电话或联系监管部门。",
     "སྒྲིག་ཆས་ཀྱི་བདེ་འཇགས་ཐད་དོགས་པ་ཡོད་ན་ཞུ་གཏུགས་ཁ་པར་གཏོང་བའམ་ལྟ་སྲུང་དོ་དམ་ལས་ཁུངས་ལ་"
     "འབྲེལ་བ་གནང་རོགས།",
     "Doubts about its safety? Call the hotline or contact the supervising authority."};
 
 /* Banners: the one thing a passer-by must see first. */
-static const struct tri B_OVERDUE = {"检验已逾期，不得使用", "ཞིབ་བཤེར་དུས་ཡོལ་ཟིན། བེད་སྤྱོད་མི་ཆོག",
-                                     "Inspection overdue: it may not be used"};
-static const struct tri B_FAILED = {"检验不合格，不得使用", "ཞིབ་བཤེར་ཚད་མི་ལྡན། བེད་སྤྱོད་མི་ཆོག",
-                                    "Failed its inspection: it may not be used"};
-static const struct tri B_VALID = {"在检验有效期内", "ཞིབ་བཤེར་ནུས་ཡོད་དུས་ཡུན་ནང་ཡོད།",
-                                   "Within its inspection period"};
-static const struct tri B_STOPPED = {"已停用", "བེད་སྤྱོད་མཚམས་བཞག", "Stopped: not in use"};
-static const struct tri B_SCRAPPED = {"已报废", "གཏོར་བཤིག་བྱས་ཟིན།", "Scrapped"};
+static const struct page_tri B_OVERDUE = {"检验已逾期，不得使用", "ཞིབ་བཤེར་དུས་ཡོལ་ཟིན། བེད་སྤྱོད་མི་ཆོག",
+                                          "Inspection overdue: it may not be used"};
+static const struct page_tri B_FAILED = {"检验不合格，不得使用", "ཞིབ་བཤེར་ཚད་མི་ལྡན། བེད་སྤྱོད་མི་ཆོག",
+                                         "Failed its inspection: it may not be used"};
+static const struct page_tri B_VALID = {"在检验有效期内", "ཞིབ་བཤེར་ནུས་ཡོད་དུས་ཡུན་ནང་ཡོད།",
+                                        "Within its inspection period"};
+static const struct page_tri B_STOPPED = {"已停用", "བེད་སྤྱོད་མཚམས་བཞག", "Stopped: not in use"};
+static const struct page_tri B_SCRAPPED = {"已报废", "གཏོར་བཤིག་བྱས་ཟིན།", "Scrapped"};
 
 static const struct {
 	const char *code;
-	struct tri t;
+	struct page_tri t;
 } STATUSES[] =
     {
         {"in_use", {"在用", "བེད་སྤྱོད་བཞིན་པ།", "In use"}},
@@ -219,7 +215,7 @@ static const struct {
       {"fail", {"不合格", "ཚད་མི་ལྡན།", "Fail"}},
 };
 
-static const struct tri *status_words(const char *code)
+static const struct page_tri *status_words(const char *code)
 {
 	for (size_t i = 0; code && i < sizeof STATUSES / sizeof STATUSES[0]; i++)
 		if (strcmp(STATUSES[i].code, code) == 0)
@@ -227,7 +223,7 @@ static const struct tri *status_words(const char *code)
 	return NULL;
 }
 
-static const struct tri *conclusion_words(const char *code)
+static const struct page_tri *conclusion_words(const char *code)
 {
 	for (size_t i = 0; code && i < sizeof CONCLUSIONS / sizeof CONCLUSIONS[0]; i++)
 		if (strcmp(CONCLUSIONS[i].code, code) == 0)
@@ -236,7 +232,7 @@ static const struct tri *conclusion_words(const char *code)
 }
 
 /* The banner of u, and whether it is a warning. */
-static const struct tri *banner(const struct public_unit *u, int *warn)
+static const struct page_tri *banner(const struct public_unit *u, int *warn)
 {
 	*warn = 0;
 	if (text_is(u->status, "scrapped"))
@@ -279,74 +275,10 @@ static char csp_html[256];
 /* A page may use its own style sheet and nothing else: no script, no frame, no form. */
 static void csp_make(void)
 {
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
-	                                   sodium_base64_VARIANT_ORIGINAL)];
-	crypto_hash_sha256(digest, (const unsigned char *)STYLE, sizeof STYLE - 1);
-	sodium_bin2base64(b64, sizeof b64, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
-	snprintf(csp_html, sizeof csp_html,
-	         "default-src 'none'; style-src 'sha256-%s'; frame-ancestors 'none'; "
-	         "base-uri 'none'; form-action 'none'",
-	         b64);
+	page_csp(STYLE, csp_html, sizeof csp_html);
 }
 
 static const char CSP_IMAGE[] = "default-src 'none'; frame-ancestors 'none'";
-
-/* Appends s with &, <, >, " and ' escaped. */
-static void html_escape(struct buf *out, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '"':
-			buf_puts(out, "&quot;");
-			break;
-		case '\'':
-			buf_puts(out, "&#39;");
-			break;
-		default:
-			buf_putc(out, *p);
-		}
-	}
-}
-
-/* "zh<span lang=bo>bo</span><span>en</span>" for a heading or label (the spans are lines). */
-static void tri_block(struct buf *out, const struct tri *t)
-{
-	html_escape(out, t->zh);
-	buf_puts(out, "<span lang=\"bo\">");
-	html_escape(out, t->bo);
-	buf_puts(out, "</span><span lang=\"en\">");
-	html_escape(out, t->en);
-	buf_puts(out, "</span>");
-}
-
-/* "zh · bo · en" on one line, the parts that are not NULL. */
-static void tri_inline(struct buf *out, const char *zh, const char *bo, const char *en)
-{
-	int n = 0;
-	if (zh) {
-		html_escape(out, zh);
-		n++;
-	}
-	if (bo) {
-		buf_puts(out, n++ ? " · <span lang=\"bo\">" : "<span lang=\"bo\">");
-		html_escape(out, bo);
-		buf_puts(out, "</span>");
-	}
-	if (en) {
-		buf_puts(out, n++ ? " · " : "");
-		html_escape(out, en);
-	}
-}
 
 /* A value: zh (or the first given) in bold, then "bo · en" on a line of its own. */
 static void tri_value(struct buf *out, const char *zh, const char *bo, const char *en)
@@ -359,50 +291,36 @@ static void tri_value(struct buf *out, const char *zh, const char *bo, const cha
 			en = NULL;
 	}
 	if (zh)
-		html_escape(out, zh);
+		page_escape(out, zh);
 	if (bo || en) {
 		buf_puts(out, "<small>");
-		tri_inline(out, NULL, bo, en);
+		page_tri_inline(out, NULL, bo, en);
 		buf_puts(out, "</small>");
 	}
 }
 
 static void html_head(struct buf *out, const char *title_code)
 {
-	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-	              "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	              "<meta name=\"robots\" content=\"noindex\"><title>");
-	html_escape(out, T_TITLE.zh);
-	if (title_code) {
-		buf_putc(out, ' ');
-		html_escape(out, title_code);
-	}
-	buf_puts(out, "</title><style>");
-	buf_puts(out, STYLE);
-	buf_puts(out, "</style></head><body><main><h1>");
+	page_head(out, T_TITLE.zh, title_code, STYLE, 1);
 }
 
 /* A paragraph in the three languages, a line each. */
-static void html_paragraph(struct buf *out, const struct tri *t)
+static void html_paragraph(struct buf *out, const struct page_tri *t)
 {
 	buf_puts(out, "<p>");
-	html_escape(out, t->zh);
-	buf_puts(out, "<br><span lang=\"bo\">");
-	html_escape(out, t->bo);
-	buf_puts(out, "</span><br>");
-	html_escape(out, t->en);
+	page_tri_lines(out, t);
 	buf_puts(out, "</p>");
 }
 
-static void dt(struct buf *out, const struct tri *label)
+static void dt(struct buf *out, const struct page_tri *label)
 {
 	buf_puts(out, "<dt>");
-	tri_block(out, label);
+	page_tri_block(out, label);
 	buf_puts(out, "</dt><dd>");
 }
 
 /* The bureau of a prefecture in three languages (zh, bo may be NULL when unknown). */
-static void bureau_names(const struct region *p, struct arena *a, struct tri *out)
+static void bureau_names(const struct region *p, struct arena *a, struct page_tri *out)
 {
 	out->zh = p ? arena_printf(a, "%s市场监督管理局", p->name_zh) : NULL;
 	out->bo = NULL;
@@ -423,7 +341,7 @@ static void bureau_names(const struct region *p, struct arena *a, struct tri *ou
 static void html_complain(struct buf *out, const struct region *prefecture, struct arena *a)
 {
 	buf_puts(out, "<h2>");
-	tri_block(out, &T_COMPLAIN);
+	page_tri_block(out, &T_COMPLAIN);
 	buf_puts(out, "</h2>");
 	html_paragraph(out, &T_COMPLAIN_HOW);
 	buf_puts(out, "<dl>");
@@ -432,7 +350,7 @@ static void html_complain(struct buf *out, const struct region *prefecture, stru
 	              "</a> · <a class=\"c\" href=\"tel:" PUBLIC_HOTLINE_ALL
 	              "\">" PUBLIC_HOTLINE_ALL "</a></dd>");
 	if (prefecture) {
-		struct tri b;
+		struct page_tri b;
 		bureau_names(prefecture, a, &b);
 		dt(out, &T_BUREAU);
 		tri_value(out, b.zh, b.bo, b.en);
@@ -477,17 +395,17 @@ static void html_days(struct buf *out, const struct public_unit *u)
 static void html_page(struct buf *out, const struct public_unit *u, struct arena *a)
 {
 	html_head(out, u->reg_code);
-	tri_block(out, &T_TITLE);
+	page_tri_block(out, &T_TITLE);
 	buf_puts(out, "</h1>");
 	int warn;
-	const struct tri *b = banner(u, &warn);
+	const struct page_tri *b = banner(u, &warn);
 	buf_puts(out, warn ? "<p class=\"b w\">" : "<p class=\"b\">");
-	tri_block(out, b);
+	page_tri_block(out, b);
 	buf_puts(out, "</p><dl>");
 
 	dt(out, &T_REG_CODE);
 	buf_puts(out, "<span class=\"c\">");
-	html_escape(out, u->reg_code);
+	page_escape(out, u->reg_code);
 	buf_puts(out, "</span></dd>");
 
 	dt(out, &T_CATEGORY);
@@ -507,12 +425,12 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 
 	dt(out, &T_LOCATION);
 	if (u->prefecture && u->prefecture != u->county)
-		html_escape(out, u->prefecture->name_zh);
+		page_escape(out, u->prefecture->name_zh);
 	if (u->county)
-		html_escape(out, u->county->name_zh);
+		page_escape(out, u->county->name_zh);
 	if (u->location) {
 		buf_putc(out, ' ');
-		html_escape(out, u->location);
+		page_escape(out, u->location);
 	}
 	if (u->county) {
 		buf_puts(out, "<small>");
@@ -524,21 +442,21 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 		    u->prefecture && u->prefecture != u->county
 		        ? arena_printf(a, "%s, %s", u->county->name_en, u->prefecture->name_en)
 		        : u->county->name_en;
-		tri_inline(out, NULL, bo, en);
+		page_tri_inline(out, NULL, bo, en);
 		buf_puts(out, "</small>");
 	}
 	buf_puts(out, "</dd>");
 
 	dt(out, &T_STATUS);
-	const struct tri *s = status_words(u->status);
+	const struct page_tri *s = status_words(u->status);
 	if (s)
 		tri_value(out, s->zh, s->bo, s->en);
 	buf_puts(out, "</dd>");
 
 	dt(out, &T_LAST);
 	if (u->last_inspected_on) {
-		const struct tri *c = conclusion_words(u->last_conclusion);
-		html_escape(out, u->last_inspected_on);
+		const struct page_tri *c = conclusion_words(u->last_conclusion);
+		page_escape(out, u->last_inspected_on);
 		if (c) {
 			buf_puts(out, " · ");
 			tri_value(out, c->zh, c->bo, c->en);
@@ -550,7 +468,7 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 
 	dt(out, &T_NEXT_DUE);
 	if (u->next_due) {
-		html_escape(out, u->next_due);
+		page_escape(out, u->next_due);
 		if (text_is(u->status, "in_use"))
 			html_days(out, u);
 	} else {
@@ -561,7 +479,7 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 	if (u->category && u->category[0] == '3') {
 		dt(out, &T_MAINTAINER);
 		if (u->maintainer)
-			html_escape(out, u->maintainer);
+			page_escape(out, u->maintainer);
 		else
 			tri_value(out, T_NONE.zh, T_NONE.bo, T_NONE.en);
 		buf_puts(out, "</dd>");
@@ -573,34 +491,34 @@ static void html_page(struct buf *out, const struct public_unit *u, struct arena
 }
 
 /* The 400 and 404 pages: what went wrong, what a code looks like, where to complain. */
-static const struct tri E_FORMAT = {"代码格式不正确", "ཨང་རྟགས་ཀྱི་རྣམ་གཞག་ནོར་འདུག",
-                                    "Malformed registration code"};
-static const struct tri E_FORMAT_HOW = {
+static const struct page_tri E_FORMAT = {"代码格式不正确", "ཨང་རྟགས་ཀྱི་རྣམ་གཞག་ནོར་འདུག",
+                                         "Malformed registration code"};
+static const struct page_tri E_FORMAT_HOW = {
     "使用登记代码为 20 位数字：4 位设备类别、6 位登记机关行政区划代码、6 位登记年月、4 位顺序号。",
     "བེད་སྤྱོད་ཐོ་འགོད་ཨང་རྟགས་ནི་ཨང་གྲངས་ 20 ཡིན།",
     "A registration code is 20 digits: 4 of the category, 6 of the registering office's "
     "division code, 6 of the year and month of registration, 4 of the sequence."};
-static const struct tri E_SIZE = {"二维码尺寸不正确", "QR ཚད་ནོར་འདུག", "Bad QR code size"};
-static const struct tri E_SIZE_HOW = {
+static const struct page_tri E_SIZE = {"二维码尺寸不正确", "QR ཚད་ནོར་འདུག", "Bad QR code size"};
+static const struct page_tri E_SIZE_HOW = {
     "size 须为 1 到 20 的整数（每个模块的像素数），默认 8。", "size ནི་ 1 ནས་ 20 བར་གྱི་གྲངས་ཆ་ཡིན་དགོས།",
     "size must be an integer from 1 to 20 (pixels per module); the default is 8."};
-static const struct tri E_UNKNOWN = {"未查到该设备", "སྒྲིག་ཆས་འདི་རྙེད་མ་སོང་།", "No such unit"};
-static const struct tri E_UNKNOWN_HOW = {
+static const struct page_tri E_UNKNOWN = {"未查到该设备", "སྒྲིག་ཆས་འདི་རྙེད་མ་སོང་།", "No such unit"};
+static const struct page_tri E_UNKNOWN_HOW = {
     "没有以此使用登记代码登记的设备。请核对设备上张贴的代码；未办理使用登记的设备不得使用，"
     "可以投诉举报。",
     "ཨང་རྟགས་འདིས་ཐོ་འགོད་བྱས་པའི་སྒྲིག་ཆས་མེད། སྒྲིག་ཆས་སྟེང་གི་ཨང་རྟགས་ལ་ཞིབ་བཤེར་གནང་རོགས།",
     "No unit is registered under this code. Check the code posted on the unit: a unit that "
     "is not registered may not be used, and you may report it."};
 
-static void html_error(struct buf *out, const struct tri *what, const struct tri *how,
+static void html_error(struct buf *out, const struct page_tri *what, const struct page_tri *how,
                        const char *code)
 {
 	html_head(out, NULL);
-	tri_block(out, what);
+	page_tri_block(out, what);
 	buf_puts(out, "</h1>");
 	if (code) {
 		buf_puts(out, "<p class=\"b w c\">");
-		html_escape(out, code);
+		page_escape(out, code);
 		buf_puts(out, "</p>");
 	}
 	html_paragraph(out, how);
@@ -667,7 +585,7 @@ static void json_page(struct buf *out, const struct public_unit *u, struct arena
 	buf_printf(out, ",\"may_be_used\":%s",
 	           text_is(u->status, "in_use") && !warn ? "true" : "false");
 	json_member(out, "maintainer", u->maintainer, 0);
-	struct tri b;
+	struct page_tri b;
 	bureau_names(u->prefecture, a, &b);
 	buf_puts(out, ",\"complaints\":{\"hotlines\":[\"" PUBLIC_HOTLINE "\",\"" PUBLIC_HOTLINE_ALL
 	              "\"]");
@@ -727,48 +645,16 @@ static struct public_cache *cache_of_thread(void)
 	return c;
 }
 
-/* FNV-1a, 32 bits: what tells two renderings apart in an ETag. */
-static uint32_t fnv1a(const char *p, size_t n, uint32_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
-}
-
 static struct cache_entry *cache_slot(struct public_cache *c, enum public_kind kind,
                                       const char *code, int scale)
 {
-	uint32_t h = fnv1a(code, EQ_REG_CODE_LEN, 2166136261u);
+	uint32_t h = page_fnv1a(code, EQ_REG_CODE_LEN, PAGE_FNV1A_SEED);
 	h = (h ^ (uint32_t)kind) * 16777619u;
 	h = (h ^ (uint32_t)scale) * 16777619u;
 	return &c->e[h % PUBLIC_CACHE_SLOTS];
 }
 
 /* ---- Answers ----------------------------------------------------------------------------- */
-
-/* 1 if an If-None-Match header (a list of tags, W/ allowed, or *) names etag. */
-static int etag_listed(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	for (const char *p = inm; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len == n && memcmp(p, etag, n) == 0)
-			return 1;
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
-	return 0;
-}
 
 static const char *content_type(enum public_kind kind)
 {
@@ -792,8 +678,8 @@ static void public_headers(struct http_response *res, enum public_kind kind)
 }
 
 /* Answers an HTML error page (status 400 or 404); not cached by anyone for long. */
-static int html_error_answer(struct http_response *res, int status, const struct tri *what,
-                             const struct tri *how, const char *code)
+static int html_error_answer(struct http_response *res, int status, const struct page_tri *what,
+                             const struct page_tri *how, const char *code)
 {
 	buf_reset(&res->body);
 	html_error(&res->body, what, how, code);
@@ -824,7 +710,8 @@ static int render(struct http_request *req, enum public_kind kind, int scale, co
 		/* The unit's version and the day say when to look again; the hash covers what
 		 * else the page shows (the use unit's name, a renamed category). */
 		snprintf(etag, 40, "\"%c%lld-%04d%02d%02d-%08x\"", kind == PUBLIC_HTML ? 'h' : 'j',
-		         (long long)u.version, y, m, d, fnv1a(out->data, out->len, 2166136261u));
+		         (long long)u.version, y, m, d,
+		         page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED));
 		return EQ_OK;
 	}
 	/* The code holds the page's address, built on the configured base URL only. */
@@ -839,7 +726,7 @@ static int render(struct http_request *req, enum public_kind kind, int scale, co
 		rc = qr_write_png(&q, scale, out) == 0 ? EQ_OK : EQ_ERROR;
 	qr_free(&q);
 	snprintf(etag, 40, "\"%c%d-%08x\"", kind == PUBLIC_SVG ? 's' : 'p', scale,
-	         fnv1a(out->data, out->len, 2166136261u));
+	         page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED));
 	return rc;
 }
 
@@ -904,14 +791,8 @@ static int public_answer(struct http_request *req, struct http_response *res, en
 	}
 	public_headers(res, kind);
 	res->caching = "public, max-age=" PUBLIC_STRINGIFY(EQ_PUBLIC_MAX_AGE);
-	snprintf(res->etag, sizeof res->etag, "%s", e->etag);
-	const char *inm = http_header(req, "If-None-Match");
-	if (inm && etag_listed(inm, e->etag)) {
-		res->status = 304;
-		return 0;
-	}
-	res->status = 200;
-	buf_append(&res->body, e->body.data, e->body.len);
+	if (!page_not_modified(req, res, e->etag))
+		buf_append(&res->body, e->body.data, e->body.len);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "platform/fields.h"
 #include "platform/mem.h"
 #include "platform/textenc.h"
+#include "platform/tsv.h"
 #include "rules.h"
 
 #define CATEGORIES_TSV "data/equipment-categories.tsv"
@@ -25,66 +26,6 @@
 #define RULE_COLUMNS     11   /* as eq_rules_parse checks them */
 
 enum { CAT_CODE, CAT_PARENT, CAT_NAME_ZH, CAT_NAME_BO, CAT_NAME_EN, CAT_BY_BATCH };
-
-/* One line of a TSV file cut into NUL-terminated cells (in a copy the caller owns). */
-struct row {
-	int line;    /* 1-based line number in the file */
-	char **cell; /* the cells */
-	int n;       /* how many */
-};
-
-/* A TSV file cut into rows: text is a copy of the file, modified in place. */
-struct table {
-	char *text;
-	struct row *rows; /* rows[0] is the header; empty lines are left out */
-	size_t n;
-};
-
-static void table_free(struct table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->rows[i].cell);
-	free(t->rows);
-	free(t->text);
-}
-
-/* Cuts f into lines (LF or CRLF) and the lines into cells at tabs. */
-static void table_cut(const struct embedded_file *f, struct table *t)
-{
-	memset(t, 0, sizeof *t);
-	t->text = xstrndup(f->data, f->len);
-	size_t cap = 0;
-	int line = 0;
-	for (char *p = t->text; p && *p;) {
-		char *lf = strchr(p, '\n');
-		if (lf)
-			*lf = '\0';
-		line++;
-		size_t len = strlen(p);
-		if (len && p[len - 1] == '\r')
-			p[--len] = '\0';
-		if (len) {
-			if (t->n == cap) {
-				cap = cap ? cap * 2 : 64;
-				t->rows = xrealloc(t->rows, cap * sizeof *t->rows);
-			}
-			struct row *r = &t->rows[t->n++];
-			r->line = line;
-			r->n = 1;
-			for (char *q = p; *q; q++)
-				r->n += *q == '\t';
-			r->cell = xcalloc((size_t)r->n, sizeof *r->cell);
-			int k = 0;
-			r->cell[k++] = p;
-			for (char *q = p; *q; q++)
-				if (*q == '\t') {
-					*q = '\0';
-					r->cell[k++] = q + 1;
-				}
-		}
-		p = lf ? lf + 1 : NULL;
-	}
-}
 
 /* A category code: four digits or capital letters (4D00, F000). */
 static int code_valid(const char *s)
@@ -120,7 +61,7 @@ static size_t code_prefix_len(const char *code)
  * exactly for the top-level codes (x000), names in UTF-8, by_batch 0 or 1. Returns 0 or -1
  * with a message on stderr.
  */
-static int categories_check(const struct table *t)
+static int categories_check(const struct tsv_table *t)
 {
 	if (t->n == 0 || t->rows[0].n != CATEGORY_COLUMNS) {
 		fprintf(stderr, "jinzhi: %s line 1: the header must be %s\n", CATEGORIES_TSV,
@@ -141,7 +82,7 @@ static int categories_check(const struct table *t)
 		return -1;
 	}
 	for (size_t i = 1; i < t->n; i++) {
-		const struct row *r = &t->rows[i];
+		const struct tsv_row *r = &t->rows[i];
 		const char *why = NULL;
 		if (r->n != CATEGORY_COLUMNS) {
 			why = "expected 6 columns";
@@ -187,7 +128,7 @@ static int categories_check(const struct table *t)
 }
 
 /* 1 if some category of the catalogue starts with prefix. */
-static int prefix_known(const struct table *cats, const char *prefix)
+static int prefix_known(const struct tsv_table *cats, const char *prefix)
 {
 	size_t n = strlen(prefix);
 	for (size_t i = 1; i < cats->n; i++)
@@ -215,7 +156,7 @@ static void bind_int_or_null(struct db_stmt *st, int i, const char *s)
 		db_bind_null(st, i);
 }
 
-static int categories_insert(struct db *db, const struct table *t)
+static int categories_insert(struct db *db, const struct tsv_table *t)
 {
 	for (size_t i = 1; i < t->n; i++) {
 		char **c = t->rows[i].cell;
@@ -239,7 +180,7 @@ static int categories_insert(struct db *db, const struct table *t)
 	return 0;
 }
 
-static int rules_insert(struct db *db, const struct table *t)
+static int rules_insert(struct db *db, const struct tsv_table *t)
 {
 	for (size_t i = 1; i < t->n; i++) {
 		char **c = t->rows[i].cell;
@@ -280,9 +221,9 @@ int eq_seed(struct db *db)
 		return -1;
 	}
 	int rc = -1;
-	struct table cats, rules;
-	table_cut(cf, &cats);
-	table_cut(rf, &rules);
+	struct tsv_table cats, rules;
+	tsv_cut(cf->data, cf->len, &cats);
+	tsv_cut(rf->data, rf->len, &rules);
 	if (categories_check(&cats) != 0)
 		goto out;
 	/* The rules file is checked by the same parser that reads rules back from the table. */
@@ -320,7 +261,7 @@ int eq_seed(struct db *db)
 	}
 	rc = 0;
 out:
-	table_free(&cats);
-	table_free(&rules);
+	tsv_free(&cats);
+	tsv_free(&rules);
 	return rc;
 }

@@ -51,14 +51,9 @@ static int attachment_upload(struct http_request *req, struct http_response *res
 	return 0;
 }
 
-struct list_ctx {
-	struct buf *out;
-	int n;
-};
-
 static void list_row(void *ctx, const struct sp_attachment *t)
 {
-	struct list_ctx *lc = ctx;
+	struct api_list_ctx *lc = ctx;
 	if (lc->n++)
 		buf_putc(lc->out, ',');
 	attachment_write(t, lc->out);
@@ -71,18 +66,13 @@ static int attachments_of_sample(struct http_request *req, struct http_response 
 		return 0;
 	struct actor who = api_actor(req);
 	struct buf items = {0};
-	struct list_ctx lc = {&items, 0};
+	struct api_list_ctx lc = {&items, 0};
 	int rc = sp_attachment_list(req->db, &who, sample, &req->arena, list_row, &lc);
 	if (rc != SVC_OK) {
 		buf_free(&items);
 		return api_service_error(res, rc, NULL, "sample", req->params[0]);
 	}
-	buf_puts(&res->body, "{\"items\":[");
-	buf_append(&res->body, items.data ? items.data : "", items.len);
-	buf_puts(&res->body, "]}");
-	buf_free(&items);
-	http_json(res, 200);
-	return 0;
+	return api_items_send(res, &items);
 }
 
 /* 1 for the bytes RFC 8187 (attr-char) lets stand unescaped in filename*. */

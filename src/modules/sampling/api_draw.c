@@ -120,14 +120,9 @@ static int draws_prepare(struct http_request *req, struct http_response *res)
 	return draw_answer(res, &d, 0, 201);
 }
 
-struct list_ctx {
-	struct buf *out;
-	int n;
-};
-
 static void list_row(void *ctx, const struct sp_draw_info *d)
 {
-	struct list_ctx *lc = ctx;
+	struct api_list_ctx *lc = ctx;
 	if (lc->n++)
 		buf_putc(lc->out, ',');
 	draw_write(d, 0, lc->out);
@@ -140,18 +135,13 @@ static int draws_of_task(struct http_request *req, struct http_response *res)
 		return 0;
 	struct actor who = api_actor(req);
 	struct buf items = {0};
-	struct list_ctx lc = {&items, 0};
+	struct api_list_ctx lc = {&items, 0};
 	int rc = sp_draw_list(req->db, &who, task, &req->arena, list_row, &lc);
 	if (rc != SVC_OK) {
 		buf_free(&items);
 		return api_service_error(res, rc, NULL, "task", req->params[0]);
 	}
-	buf_puts(&res->body, "{\"items\":[");
-	buf_append(&res->body, items.data ? items.data : "", items.len);
-	buf_puts(&res->body, "]}");
-	buf_free(&items);
-	http_json(res, 200);
-	return 0;
+	return api_items_send(res, &items);
 }
 
 static int draw_get(struct http_request *req, struct http_response *res)

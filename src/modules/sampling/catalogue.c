@@ -17,6 +17,7 @@
 #include "platform/db.h"
 #include "platform/embed.h"
 #include "platform/textenc.h"
+#include "platform/tsv.h"
 
 #define ITEMS_TSV    "data/sampling-items.tsv"
 #define PRODUCTS_TSV "data/sampling-products.tsv"
@@ -57,66 +58,6 @@ static const char *const RISKS[] = {"high", "medium", "low", NULL};
 static const char *const RULES[] = {"min", "max", "range", "equals", "not_detected", NULL};
 
 /* ---- The data files ----------------------------------------------------------------------- */
-
-/* One line of a TSV file cut into NUL-terminated cells (in a copy the caller owns). */
-struct row {
-	int line;    /* 1-based line number in the file */
-	char **cell; /* the cells */
-	int n;       /* how many */
-};
-
-/* A TSV file cut into rows: text is a copy of the file, modified in place. */
-struct table {
-	char *text;
-	struct row *rows; /* rows[0] is the header; empty lines are left out */
-	size_t n;
-};
-
-static void table_free(struct table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->rows[i].cell);
-	free(t->rows);
-	free(t->text);
-}
-
-/* Cuts data[0..len) into lines (LF or CRLF) and the lines into cells at tabs. */
-static void table_cut(const char *data, size_t len, struct table *t)
-{
-	memset(t, 0, sizeof *t);
-	t->text = xstrndup(data, len);
-	size_t cap = 0;
-	int line = 0;
-	for (char *p = t->text; p && *p;) {
-		char *lf = strchr(p, '\n');
-		if (lf)
-			*lf = '\0';
-		line++;
-		size_t n = strlen(p);
-		if (n && p[n - 1] == '\r')
-			p[--n] = '\0';
-		if (n) {
-			if (t->n == cap) {
-				cap = cap ? cap * 2 : 64;
-				t->rows = xrealloc(t->rows, cap * sizeof *t->rows);
-			}
-			struct row *r = &t->rows[t->n++];
-			r->line = line;
-			r->n = 1;
-			for (char *q = p; *q; q++)
-				r->n += *q == '\t';
-			r->cell = xcalloc((size_t)r->n, sizeof *r->cell);
-			int k = 0;
-			r->cell[k++] = p;
-			for (char *q = p; *q; q++)
-				if (*q == '\t') {
-					*q = '\0';
-					r->cell[k++] = q + 1;
-				}
-		}
-		p = lf ? lf + 1 : NULL;
-	}
-}
 
 static int one_of(const char *const *choices, const char *v)
 {
@@ -217,7 +158,7 @@ int sp_decimal_cmp(const char *a, const char *b)
 }
 
 /* The row of items whose code is s, or NULL. */
-static const struct row *item_row(const struct table *items, const char *s)
+static const struct tsv_row *item_row(const struct tsv_table *items, const char *s)
 {
 	for (size_t i = 1; i < items->n; i++)
 		if (strcmp(items->rows[i].cell[IT_CODE], s) == 0)
@@ -227,7 +168,7 @@ static const struct row *item_row(const struct table *items, const char *s)
 
 /* 1 if the header of t is header (tab-separated, ncols columns) and t has at most ROWS_MAX
  * lines below it. */
-static int header_ok(const struct table *t, const char *header, int ncols)
+static int header_ok(const struct tsv_table *t, const char *header, int ncols)
 {
 	if (t->n == 0 || t->n - 1 > ROWS_MAX || t->rows[0].n != ncols)
 		return 0;
@@ -243,9 +184,9 @@ static int header_ok(const struct table *t, const char *header, int ncols)
 
 /* The items file: codes each once, names (zh and en required), kind, a unit only for numeric
  * items, a source. Returns NULL or why line r is wrong. */
-static const char *item_line_check(const struct table *t, size_t i)
+static const char *item_line_check(const struct tsv_table *t, size_t i)
 {
-	const struct row *r = &t->rows[i];
+	const struct tsv_row *r = &t->rows[i];
 	if (r->n != IT_NCOLS)
 		return "expected 7 columns";
 	char **c = r->cell;
@@ -276,10 +217,10 @@ static const char *item_line_check(const struct table *t, size_t i)
  * (in the standards column) and a source. *product is the index of the current product line.
  * Returns NULL or why the line is wrong.
  */
-static const char *product_line_check(const struct table *t, size_t i, const struct table *items,
-                                      size_t *product, int *nitems)
+static const char *product_line_check(const struct tsv_table *t, size_t i,
+                                      const struct tsv_table *items, size_t *product, int *nitems)
 {
-	const struct row *r = &t->rows[i];
+	const struct tsv_row *r = &t->rows[i];
 	if (r->n != PR_NCOLS)
 		return "expected 15 columns";
 	char **c = r->cell;
@@ -318,7 +259,7 @@ static const char *product_line_check(const struct table *t, size_t i, const str
 	if (c[PR_NAME_ZH][0] || c[PR_NAME_BO][0] || c[PR_NAME_EN][0] || c[PR_CATEGORY][0] ||
 	    c[PR_INDUSTRY][0] || c[PR_RISK][0])
 		return "an item line has no names, category, industry or risk";
-	const struct row *it = item_row(items, c[PR_ITEM]);
+	const struct tsv_row *it = item_row(items, c[PR_ITEM]);
 	if (it == NULL)
 		return "the item is not in " ITEMS_TSV;
 	for (size_t j = *product + 1; j < i; j++)
@@ -354,9 +295,9 @@ static const char *product_line_check(const struct table *t, size_t i, const str
 int sp_catalogue_check(const char *items_data, size_t items_len, const char *products_data,
                        size_t products_len, char *why, size_t why_size)
 {
-	struct table items, products;
-	table_cut(items_data, items_len, &items);
-	table_cut(products_data, products_len, &products);
+	struct tsv_table items, products;
+	tsv_cut(items_data, items_len, &items);
+	tsv_cut(products_data, products_len, &products);
 	int rc = -1;
 	const char *file = ITEMS_TSV, *bad = NULL;
 	int line = 1;
@@ -390,8 +331,8 @@ int sp_catalogue_check(const char *items_data, size_t items_len, const char *pro
 out:
 	if (bad)
 		snprintf(why, why_size, "%s line %d: %s", file, line, bad);
-	table_free(&items);
-	table_free(&products);
+	tsv_free(&items);
+	tsv_free(&products);
 	return rc;
 }
 
@@ -404,7 +345,7 @@ static void bind_text_or_null(struct db_stmt *st, int i, const char *s)
 		db_bind_null(st, i);
 }
 
-static int items_insert(struct db *db, const struct table *t)
+static int items_insert(struct db *db, const struct tsv_table *t)
 {
 	for (size_t i = 1; i < t->n; i++) {
 		char **c = t->rows[i].cell;
@@ -441,7 +382,7 @@ static int store_product_id(struct db *db, const char *code, int64_t *id)
 	return rc;
 }
 
-static int products_insert(struct db *db, const struct table *t)
+static int products_insert(struct db *db, const struct tsv_table *t)
 {
 	int64_t id = 0;
 	for (size_t i = 1; i < t->n; i++) {
@@ -506,9 +447,9 @@ int sp_seed(struct db *db)
 		fprintf(stderr, "jinzhi: %s\n", why);
 		return -1;
 	}
-	struct table items, products;
-	table_cut(itf->data, itf->len, &items);
-	table_cut(prf->data, prf->len, &products);
+	struct tsv_table items, products;
+	tsv_cut(itf->data, itf->len, &items);
+	tsv_cut(prf->data, prf->len, &products);
 	int rc = -1;
 	/*
 	 * INSERT OR IGNORE, not an upsert: the files give the defaults of a new database and the
@@ -524,8 +465,8 @@ int sp_seed(struct db *db)
 	}
 	rc = 0;
 out:
-	table_free(&items);
-	table_free(&products);
+	tsv_free(&items);
+	tsv_free(&products);
 	return rc;
 }
 

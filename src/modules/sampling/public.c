@@ -18,13 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "modules/regions/service.h"
 #include "modules/sampling/announce.h"
 #include "platform/csv.h"
 #include "platform/db.h"
 #include "platform/fields.h"
+#include "platform/page.h"
 
 #define PUBLIC_STRINGIFY_(x) #x
 #define PUBLIC_STRINGIFY(x)  PUBLIC_STRINGIFY_(x)
@@ -215,55 +214,17 @@ int sp_announcement_json(struct db *db, const struct sp_announcement *an, int is
 
 /* ---- Answers with an ETag ------------------------------------------------------------------- */
 
-/* FNV-1a, 32 bits: what tells two renderings apart in an ETag. */
-static uint32_t fnv1a(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
-}
-
-/* 1 if an If-None-Match header (a list of tags, W/ allowed, or *) names etag. */
-static int etag_listed(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	for (const char *p = inm; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len == n && memcmp(p, etag, n) == 0)
-			return 1;
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
-	return 0;
-}
-
 /* Sends res->body (already written) with its ETag and caching, or 304 when the client has
  * it. */
 static int answer(struct http_request *req, struct http_response *res, char kind,
                   const char *content_type)
 {
 	snprintf(res->etag, sizeof res->etag, "\"%c%08x-%zx\"", kind,
-	         fnv1a(res->body.data ? res->body.data : "", res->body.len), res->body.len);
+	         page_fnv1a(res->body.data ? res->body.data : "", res->body.len, PAGE_FNV1A_SEED),
+	         res->body.len);
 	res->content_type = content_type;
 	res->caching = "public, max-age=" PUBLIC_STRINGIFY(SP_PUBLIC_MAX_AGE);
-	const char *inm = http_header(req, "If-None-Match");
-	if (inm && etag_listed(inm, res->etag)) {
-		buf_reset(&res->body);
-		res->status = 304;
-		return 0;
-	}
-	res->status = 200;
+	page_not_modified(req, res, res->etag);
 	return 0;
 }
 
@@ -423,42 +384,38 @@ static int one(struct http_request *req, struct http_response *res)
 
 /* ---- The page /s/{number} ------------------------------------------------------------------- */
 
-/* A label in the page's three languages. */
-struct tri {
-	const char *zh, *bo, *en;
-};
-
-static const struct tri T_TITLE = {"产品质量监督抽查结果公告",
-                                   "ཐོན་རྫས་སྤུས་ཚད་ལྟ་ཞིབ་མ་དཔེ་ལེན་པའི་གྲུབ་འབྲས་གསལ་བསྒྲགས།",
-                                   "Product quality supervision sampling: results"};
-static const struct tri T_NUMBER = {"公告编号", "གསལ་བསྒྲགས་ཨང་།", "Announcement number"};
-static const struct tri T_REGION = {"地区", "ས་ཁུལ།", "Region"};
-static const struct tri T_PRODUCT = {"产品", "ཐོན་རྫས།", "Product"};
-static const struct tri T_ALL_PRODUCTS = {"全部产品", "ཐོན་རྫས་ཡོངས།", "All products"};
-static const struct tri T_PERIOD = {"抽样期间", "མ་དཔེ་ལེན་པའི་དུས་ཚོད།", "Sampling period"};
-static const struct tri T_PUBLISHED = {"发布日期", "སྤེལ་བའི་ཚེས་གྲངས།", "Published on"};
-static const struct tri T_RESULT = {"抽查结果", "ལྟ་ཞིབ་གྲུབ་འབྲས།", "Results"};
-static const struct tri T_SAMPLE_NO = {"样品编号", "མ་དཔེའི་ཨང་།", "Sample"};
-static const struct tri T_PRODUCER = {"受检单位", "ཞིབ་བཤེར་བྱས་པའི་ལས་ཁུངས།", "Producer"};
-static const struct tri T_PLACE = {"所在地区", "ས་གནས།", "Location"};
-static const struct tri T_BRAND = {"商标 / 规格型号", "ཚོང་རྟགས། / ཚད་གཞི།", "Brand / specification"};
-static const struct tri T_BATCH = {"生产日期/批号", "ཐོན་སྐྱེད་ཚེས་གྲངས། / སྡེབ་ཨང་།",
-                                   "Production date / batch"};
-static const struct tri T_VERDICT = {"检验结论", "ཞིབ་བཤེར་མཇུག་སྡོམ།", "Verdict"};
-static const struct tri T_FAILING = {"不合格项目", "ཚད་མི་ལྡན་པའི་རྣམ་གྲངས།", "Failing items"};
-static const struct tri T_PASS = {"合格", "ཚད་ལྡན།", "Pass"};
-static const struct tri T_FAIL = {"不合格", "ཚད་མི་ལྡན།", "Fail"};
-static const struct tri T_CSV = {"下载表格 (CSV)", "རེའུ་མིག་ཕབ་ལེན། (CSV)", "Download (CSV)"};
-static const struct tri T_NOTE = {
+static const struct page_tri T_TITLE = {"产品质量监督抽查结果公告",
+                                        "ཐོན་རྫས་སྤུས་ཚད་ལྟ་ཞིབ་མ་དཔེ་ལེན་པའི་གྲུབ་འབྲས་གསལ་བསྒྲགས།",
+                                        "Product quality supervision sampling: results"};
+static const struct page_tri T_NUMBER = {"公告编号", "གསལ་བསྒྲགས་ཨང་།", "Announcement number"};
+static const struct page_tri T_REGION = {"地区", "ས་ཁུལ།", "Region"};
+static const struct page_tri T_PRODUCT = {"产品", "ཐོན་རྫས།", "Product"};
+static const struct page_tri T_ALL_PRODUCTS = {"全部产品", "ཐོན་རྫས་ཡོངས།", "All products"};
+static const struct page_tri T_PERIOD = {"抽样期间", "མ་དཔེ་ལེན་པའི་དུས་ཚོད།", "Sampling period"};
+static const struct page_tri T_PUBLISHED = {"发布日期", "སྤེལ་བའི་ཚེས་གྲངས།", "Published on"};
+static const struct page_tri T_RESULT = {"抽查结果", "ལྟ་ཞིབ་གྲུབ་འབྲས།", "Results"};
+static const struct page_tri T_SAMPLE_NO = {"样品编号", "མ་དཔེའི་ཨང་།", "Sample"};
+static const struct page_tri T_PRODUCER = {"受检单位", "ཞིབ་བཤེར་བྱས་པའི་ལས་ཁུངས།", "Producer"};
+static const struct page_tri T_PLACE = {"所在地区", "ས་གནས།", "Location"};
+static const struct page_tri T_BRAND = {"商标 / 规格型号", "ཚོང་རྟགས། / ཚད་གཞི།",
+                                        "Brand / specification"};
+static const struct page_tri T_BATCH = {"生产日期/批号", "ཐོན་སྐྱེད་ཚེས་གྲངས། / སྡེབ་ཨང་།",
+                                        "Production date / batch"};
+static const struct page_tri T_VERDICT = {"检验结论", "ཞིབ་བཤེར་མཇུག་སྡོམ།", "Verdict"};
+static const struct page_tri T_FAILING = {"不合格项目", "ཚད་མི་ལྡན་པའི་རྣམ་གྲངས།", "Failing items"};
+static const struct page_tri T_PASS = {"合格", "ཚད་ལྡན།", "Pass"};
+static const struct page_tri T_FAIL = {"不合格", "ཚད་མི་ལྡན།", "Fail"};
+static const struct page_tri T_CSV = {"下载表格 (CSV)", "རེའུ་མིག་ཕབ་ལེན། (CSV)", "Download (CSV)"};
+static const struct page_tri T_NOTE = {
     "本公告公布经批准的监督抽查检验结论。不合格产品的生产者应立即停止生产、销售，并在 60 "
     "日内整改。",
     "གསལ་བསྒྲགས་འདིར་ཆོག་མཆན་ཐོབ་པའི་ལྟ་ཞིབ་མ་དཔེ་ལེན་པའི་ཞིབ་བཤེར་མཇུག་སྡོམ་སྤེལ་ཡོད།",
     "This announcement publishes the approved conclusions of supervision sampling. Producers "
     "of failed products must stop producing and selling them at once and rectify within 60 "
     "days."};
-static const struct tri E_UNKNOWN = {"未查到该公告", "གསལ་བསྒྲགས་འདི་རྙེད་མ་སོང་།",
-                                     "No such announcement"};
-static const struct tri E_UNKNOWN_HOW = {
+static const struct page_tri E_UNKNOWN = {"未查到该公告", "གསལ་བསྒྲགས་འདི་རྙེད་མ་སོང་།",
+                                          "No such announcement"};
+static const struct page_tri E_UNKNOWN_HOW = {
     "没有以此编号发布的公告。公告编号形如 2026-001。", "ཨང་འདིས་སྤེལ་བའི་གསལ་བསྒྲགས་མེད།",
     "No announcement has been published under this number. Numbers look like 2026-001."};
 
@@ -482,75 +439,20 @@ static char csp_html[256];
 /* A page may use its own style sheet and nothing else: no script, no frame, no form. */
 static void csp_make(void)
 {
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
-	                                   sodium_base64_VARIANT_ORIGINAL)];
-	crypto_hash_sha256(digest, (const unsigned char *)STYLE, sizeof STYLE - 1);
-	sodium_bin2base64(b64, sizeof b64, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
-	snprintf(csp_html, sizeof csp_html,
-	         "default-src 'none'; style-src 'sha256-%s'; frame-ancestors 'none'; "
-	         "base-uri 'none'; form-action 'none'",
-	         b64);
-}
-
-/* Appends s with &, <, >, " and ' escaped. */
-static void esc(struct buf *out, const char *s)
-{
-	for (const char *p = s ? s : ""; *p; p++) {
-		switch (*p) {
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '"':
-			buf_puts(out, "&quot;");
-			break;
-		case '\'':
-			buf_puts(out, "&#39;");
-			break;
-		default:
-			buf_putc(out, *p);
-		}
-	}
-}
-
-/* "zh<span lang=bo>bo</span><span lang=en>en</span>" (the spans are lines). */
-static void tri(struct buf *out, const struct tri *t)
-{
-	esc(out, t->zh);
-	buf_puts(out, "<span lang=\"bo\">");
-	esc(out, t->bo);
-	buf_puts(out, "</span><span lang=\"en\">");
-	esc(out, t->en);
-	buf_puts(out, "</span>");
+	page_csp(STYLE, csp_html, sizeof csp_html);
 }
 
 static void head(struct buf *out, const char *number)
 {
-	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-	              "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	              "<title>");
-	esc(out, T_TITLE.zh);
-	if (number) {
-		buf_putc(out, ' ');
-		esc(out, number);
-	}
-	buf_puts(out, "</title><style>");
-	buf_puts(out, STYLE);
-	buf_puts(out, "</style></head><body><main><h1>");
-	tri(out, &T_TITLE);
+	page_head(out, T_TITLE.zh, number, STYLE, 0);
+	page_tri_block(out, &T_TITLE);
 	buf_puts(out, "</h1>");
 }
 
-static void dt(struct buf *out, const struct tri *label)
+static void dt(struct buf *out, const struct page_tri *label)
 {
 	buf_puts(out, "<dt>");
-	tri(out, label);
+	page_tri_block(out, label);
 	buf_puts(out, "</dt><dd>");
 }
 
@@ -568,38 +470,38 @@ static int page_row(void *ctx, const struct sp_announced_sample *s)
 	x->n++;
 	x->failed += fail;
 	buf_puts(out, "<tr><td>");
-	esc(out, s->sample_no);
+	page_escape(out, s->sample_no);
 	buf_puts(out, "</td><td>");
-	esc(out, s->product_zh);
+	page_escape(out, s->product_zh);
 	buf_puts(out, "<small>");
-	esc(out, s->product_en);
+	page_escape(out, s->product_en);
 	buf_puts(out, "</small></td><td>");
-	esc(out, s->producer_name ? s->producer_name : "");
+	page_escape(out, s->producer_name ? s->producer_name : "");
 	buf_puts(out, "<small>");
-	esc(out, s->credit_code);
+	page_escape(out, s->credit_code);
 	buf_puts(out, "</small></td><td>");
-	esc(out, place_zh(s->region_code, x->a));
+	page_escape(out, place_zh(s->region_code, x->a));
 	const struct region *r = regions_find(s->region_code);
 	if (r) {
 		buf_puts(out, "<small>");
-		esc(out, r->name_en);
+		page_escape(out, r->name_en);
 		buf_puts(out, "</small>");
 	}
 	buf_puts(out, "</td><td>");
-	esc(out, s->brand ? s->brand : "—");
+	page_escape(out, s->brand ? s->brand : "—");
 	buf_puts(out, "<small>");
-	esc(out, s->specification ? s->specification : "—");
+	page_escape(out, s->specification ? s->specification : "—");
 	buf_puts(out, "</small></td><td>");
-	esc(out, date_batch(s, x->a) ? date_batch(s, x->a) : "—");
+	page_escape(out, date_batch(s, x->a) ? date_batch(s, x->a) : "—");
 	buf_puts(out, fail ? "</td><td class=\"f\">" : "</td><td>");
-	const struct tri *v = fail ? &T_FAIL : &T_PASS;
-	esc(out, v->zh);
+	const struct page_tri *v = fail ? &T_FAIL : &T_PASS;
+	page_escape(out, v->zh);
 	buf_puts(out, "<small lang=\"bo\">");
-	esc(out, v->bo);
+	page_escape(out, v->bo);
 	buf_puts(out, "</small><small>");
-	esc(out, v->en);
+	page_escape(out, v->en);
 	buf_puts(out, "</small></td><td>");
-	esc(out, s->failing_items ? s->failing_items : "—");
+	page_escape(out, s->failing_items ? s->failing_items : "—");
 	buf_puts(out, "</td></tr>");
 	return 0;
 }
@@ -610,50 +512,43 @@ static void page(struct http_request *req, const struct sp_announcement *an, str
 	head(out, an->number);
 	buf_puts(out, "<dl>");
 	dt(out, &T_NUMBER);
-	esc(out, an->number);
+	page_escape(out, an->number);
 	buf_puts(out, "</dd>");
 	buf_puts(out, "<dt>");
-	esc(out, an->title);
+	page_escape(out, an->title);
 	buf_puts(out, "</dt>");
 	dt(out, &T_REGION);
 	const struct region *r = regions_find(an->region_code);
 	if (r) {
-		esc(out, r->name_zh);
-		buf_puts(out, " · <span lang=\"bo\">");
-		esc(out, r->name_bo);
-		buf_puts(out, "</span> · ");
-		esc(out, r->name_en);
+		page_tri_inline(out, r->name_zh ? r->name_zh : "", r->name_bo ? r->name_bo : "",
+		                r->name_en ? r->name_en : "");
 	}
 	buf_puts(out, "</dd>");
 	dt(out, &T_PRODUCT);
 	if (an->product_code) {
-		esc(out, an->product_zh);
+		page_escape(out, an->product_zh);
 		buf_puts(out, " · ");
-		esc(out, an->product_en);
+		page_escape(out, an->product_en);
 	} else {
-		esc(out, T_ALL_PRODUCTS.zh);
-		buf_puts(out, " · <span lang=\"bo\">");
-		esc(out, T_ALL_PRODUCTS.bo);
-		buf_puts(out, "</span> · ");
-		esc(out, T_ALL_PRODUCTS.en);
+		page_tri_inline(out, T_ALL_PRODUCTS.zh, T_ALL_PRODUCTS.bo, T_ALL_PRODUCTS.en);
 	}
 	buf_puts(out, "</dd>");
 	dt(out, &T_PERIOD);
-	esc(out, an->period_from);
+	page_escape(out, an->period_from);
 	buf_puts(out, " — ");
-	esc(out, an->period_to);
+	page_escape(out, an->period_to);
 	buf_puts(out, "</dd>");
 	dt(out, &T_PUBLISHED);
 	if (an->published_at)
 		buf_append(out, an->published_at, strlen(an->published_at) < 10 ? 0 : 10);
 	buf_puts(out, "</dd></dl><h2>");
-	tri(out, &T_RESULT);
+	page_tri_block(out, &T_RESULT);
 	buf_puts(out, "</h2><table><thead><tr>");
-	const struct tri *cols[] = {&T_SAMPLE_NO, &T_PRODUCT, &T_PRODUCER, &T_PLACE,
-	                            &T_BRAND,     &T_BATCH,   &T_VERDICT,  &T_FAILING};
+	const struct page_tri *cols[] = {&T_SAMPLE_NO, &T_PRODUCT, &T_PRODUCER, &T_PLACE,
+	                                 &T_BRAND,     &T_BATCH,   &T_VERDICT,  &T_FAILING};
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
 		buf_puts(out, "<th>");
-		tri(out, cols[i]);
+		page_tri_block(out, cols[i]);
 		buf_puts(out, "</th>");
 	}
 	buf_puts(out, "</tr></thead><tbody>");
@@ -666,17 +561,9 @@ static void page(struct http_request *req, const struct sp_announcement *an, str
 	           x.n, x.n - x.failed, x.failed, x.n, x.n - x.failed, x.failed, x.n,
 	           x.n - x.failed, x.failed);
 	buf_printf(out, "<p><a href=\"/api/v1/public/sampling/announcements/%s.csv\">", an->number);
-	esc(out, T_CSV.zh);
-	buf_puts(out, " · <span lang=\"bo\">");
-	esc(out, T_CSV.bo);
-	buf_puts(out, "</span> · ");
-	esc(out, T_CSV.en);
+	page_tri_inline(out, T_CSV.zh, T_CSV.bo, T_CSV.en);
 	buf_puts(out, "</a></p><p class=\"n\">");
-	esc(out, T_NOTE.zh);
-	buf_puts(out, "<br><span lang=\"bo\">");
-	esc(out, T_NOTE.bo);
-	buf_puts(out, "</span><br>");
-	esc(out, T_NOTE.en);
+	page_tri_lines(out, &T_NOTE);
 	buf_puts(out, "</p></main></body></html>\n");
 }
 
@@ -690,13 +577,9 @@ static int page_html(struct http_request *req, struct http_response *res)
 	if (rc == SVC_NOT_FOUND) {
 		head(&res->body, NULL);
 		buf_puts(&res->body, "<h2>");
-		tri(&res->body, &E_UNKNOWN);
+		page_tri_block(&res->body, &E_UNKNOWN);
 		buf_puts(&res->body, "</h2><p>");
-		esc(&res->body, E_UNKNOWN_HOW.zh);
-		buf_puts(&res->body, "<br><span lang=\"bo\">");
-		esc(&res->body, E_UNKNOWN_HOW.bo);
-		buf_puts(&res->body, "</span><br>");
-		esc(&res->body, E_UNKNOWN_HOW.en);
+		page_tri_lines(&res->body, &E_UNKNOWN_HOW);
 		buf_puts(&res->body, "</p></main></body></html>\n");
 		res->status = 404;
 		res->content_type = "text/html; charset=utf-8";
