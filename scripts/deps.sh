@@ -7,8 +7,8 @@ set -eu
 
 PACKAGES="build-essential clang libclang-rt-14-dev cmake pkg-config libmicrohttpd-dev
 libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev zlib1g-dev libqrencode-dev
-libpng-dev python3 sqlite3 curl zbar-tools
-chromium fonts-wqy-microhei fonts-tibetan-machine"
+libpng-dev libcairo2-dev libpango1.0-dev python3 sqlite3 curl zbar-tools poppler-utils
+chromium fonts-wqy-microhei fonts-tibetan-machine fonts-noto-cjk"
 
 missing=""
 for p in $PACKAGES; do

@@ -12,12 +12,14 @@
 #include "modules/accounts/service.h"
 #include "modules/equipment/common.h"
 #include "modules/equipment/demo.h"
+#include "modules/licensing/demo.h"
 #include "modules/regions/service.h"
 #include "modules/registry/demo.h"
 #include "modules/registry/service.h"
 #include "modules/sampling/demo.h"
 #include "platform/db.h"
 #include "platform/fields.h"
+#include "platform/files.h"
 
 #define DEMO_SMALL 5000
 #define DEMO_LARGE 1000000
@@ -52,6 +54,8 @@ static int demo_accounts(struct db *db, struct registry_demo *d)
 	    {"sampling", "自治区局监督抽查员", "540000", "sampling_officer", 0},
 	    {"sampling.lhasa", "拉萨市局监督抽查员", "540100", "sampling_officer", 0},
 	    {"sampling.shigatse", "日喀则市局监督抽查员", "540200", "sampling_officer", 0},
+	    {"licensing", "自治区局许可审查员", "540000", "licensing_officer", 0},
+	    {"licensing.lhasa", "拉萨市局许可审查员", "540100", "licensing_officer", 0},
 	    /* one lab's three people: the analyst, the reviewer and the approver of a report */
 	    {"lab1", "产品质量监督检验研究院检验员", "540000-LAB1", "lab_analyst", 0},
 	    {"lab2", "产品质量监督检验研究院审核员", "540000-LAB1", "lab_analyst", 0},
@@ -166,6 +170,42 @@ static int demo_sampling(struct db *db, enum sp_demo_scale scale, uint64_t seed)
 	return 0;
 }
 
+/* Licences, checks and applications over the enterprises just loaded (nothing when licences
+ * exist). The applications' papers go to the attachments directory of c. */
+static int demo_licensing(struct db *db, const struct config *c, enum lc_demo_scale scale,
+                          uint64_t seed)
+{
+	char adir[4096];
+	if (config_attachments_dir(c, adir, sizeof adir) != 0) {
+		fprintf(stderr, "jinzhi demo: attachments.dir is too long\n");
+		return -1;
+	}
+	files_set_dir(adir);
+	struct lc_demo_report rep;
+	double t0 = demo_clock();
+	int rollback = db_bulk_journal(db, 1);
+	int rc = lc_demo_load(db, scale, seed, today_china(), &rep);
+	if (rollback && db_bulk_journal(db, 0)) {
+		fprintf(stderr, "jinzhi demo: could not switch the database back to WAL mode\n");
+		rc = -1;
+	}
+	if (rc != 0)
+		return -1;
+	if (rep.already) {
+		fprintf(stderr, "jinzhi demo: licences already there, left as they are\n");
+		return 0;
+	}
+	fprintf(stderr,
+	        "jinzhi demo: %lld licences (%lld food, %lld industrial; %lld expired, %lld "
+	        "suspended, %lld revoked, %lld cancelled), %lld post-licence checks (%lld "
+	        "licences overdue), %lld applications, in %.1f s\n",
+	        (long long)rep.licences, (long long)rep.food, (long long)rep.industrial,
+	        (long long)rep.expired, (long long)rep.suspended, (long long)rep.revoked,
+	        (long long)rep.cancelled, (long long)rep.checks, (long long)rep.overdue,
+	        (long long)rep.applications, demo_clock() - t0);
+	return 0;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
 	struct config c;
@@ -177,6 +217,7 @@ static int cmd_demo(int argc, char **argv)
 	const char *csv = NULL;
 	int equipment = -1; /* enum eq_demo_scale, -1: as --scale, -2: none */
 	int sampling = -1;  /* enum sp_demo_scale, -1: as --scale, -2: none */
+	int licensing = -1; /* enum lc_demo_scale, -1: as --scale, -2: none */
 	int scale = EQ_DEMO_SMALL;
 	for (int i = 1; i < argc; i++) {
 		char *end;
@@ -216,6 +257,19 @@ static int cmd_demo(int argc, char **argv)
 			else {
 				fprintf(stderr,
 				        "jinzhi demo: --equipment is small, large or none\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--licensing") == 0 && i + 1 < argc) {
+			const char *s = argv[++i];
+			if (strcmp(s, "small") == 0)
+				licensing = LC_DEMO_SMALL;
+			else if (strcmp(s, "large") == 0)
+				licensing = LC_DEMO_LARGE;
+			else if (strcmp(s, "none") == 0)
+				licensing = -2;
+			else {
+				fprintf(stderr,
+				        "jinzhi demo: --licensing is small, large or none\n");
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--sampling") == 0 && i + 1 < argc) {
@@ -308,6 +362,13 @@ static int cmd_demo(int argc, char **argv)
 	                                 : (enum sp_demo_scale)sampling,
 	                  seed) != 0)
 		status = 1;
+	if (status == 0 && out == NULL && licensing != -2 &&
+	    demo_licensing(db, &c,
+	                   licensing == -1
+	                       ? (scale == EQ_DEMO_LARGE ? LC_DEMO_LARGE : LC_DEMO_SMALL)
+	                       : (enum lc_demo_scale)licensing,
+	                   seed) != 0)
+		status = 1;
 	if (status == 0 && out == NULL && demo_accounts(db, d) != 0)
 		status = 1;
 	registry_demo_free(d);
@@ -325,7 +386,8 @@ static int cmd_demo(int argc, char **argv)
 const struct cmd_entry cmd_demo_entry = {
     "demo",
     "demo [--db FILE] [--scale small|large] [--count N] [--seed N] [--csv FILE] "
-    "[--equipment small|large|none] [--sampling small|large|none]",
+    "[--equipment small|large|none] [--sampling small|large|none] "
+    "[--licensing small|large|none]",
     "Fills the database with deterministic demo enterprises in the seven prefectures and\n"
     "their counties: small is 5,000, large 1,000,000 (or --count N). The same seed gives\n"
     "the same data; running it again changes nothing. Rows go through the importer's\n"
@@ -335,5 +397,9 @@ const struct cmd_entry cmd_demo_entry = {
     "inspections (the same seed and day give the same data; skipped when units exist).\n"
     "Then supervision sampling, as --scale unless --sampling says otherwise: small is about\n"
     "3,000 samples over three years, large 175,000 samples with over 1,000,000 item results\n"
-    "(skipped when samples exist).",
+    "(skipped when samples exist).\n"
+    "Then licensing, as --scale unless --licensing says otherwise: small is about 300\n"
+    "licences with their post-licence checks, large 100,000 (the verification benchmark),\n"
+    "and in both some two dozen applications at every step of the process (skipped when\n"
+    "licences exist).",
     cmd_demo};

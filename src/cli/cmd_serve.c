@@ -10,6 +10,7 @@
 #include "modules/sampling/attachments.h"
 #include "platform/db.h"
 #include "platform/http.h"
+#include "platform/ratelimit.h"
 #include "platform/static.h"
 
 #define SERVE_MESSAGE_MAX (3 * 4096) /* a load error names up to three paths */
@@ -102,14 +103,22 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	sp_attachments_set_dir(adir);
+	/* The public pages' limiter, set before the workers start (they only read it). */
+	if (ratelimit_public_setup((unsigned)c.public_rate_limit, (unsigned)c.public_rate_burst,
+	                           c.trusted_proxies) != 0) {
+		regions_free();
+		return 1;
+	}
 	struct static_site *site;
 	if (serve_load_console(&c, &site) != 0) {
+		ratelimit_public_free();
 		regions_free();
 		return 1;
 	}
 	struct http_config hc = {c.listen_host,  c.port,          c.threads, c.db_path,
 	                         c.log_requests, c.drain_seconds, site,      c.public_base_url};
 	rc = http_serve(&hc);
+	ratelimit_public_free();
 	static_site_free(site);
 	regions_free();
 	return rc == 0 ? 0 : 1;

@@ -22,10 +22,17 @@ static const struct {
 	const char *flag;
 	enum config_key key;
 } FLAGS[] = {
-    {"--listen", CK_LISTEN},         {"--threads", CK_THREADS},
-    {"--drain-seconds", CK_DRAIN},   {"--db", CK_DB},
-    {"--deployment", CK_DEPLOYMENT}, {"--log-requests", CK_LOG_REQUESTS},
-    {"--web-root", CK_WEB_ROOT},     {"--attachments-dir", CK_ATTACHMENTS_DIR},
+    {"--listen", CK_LISTEN},
+    {"--threads", CK_THREADS},
+    {"--drain-seconds", CK_DRAIN},
+    {"--db", CK_DB},
+    {"--deployment", CK_DEPLOYMENT},
+    {"--log-requests", CK_LOG_REQUESTS},
+    {"--web-root", CK_WEB_ROOT},
+    {"--attachments-dir", CK_ATTACHMENTS_DIR},
+    {"--public-rate-limit", CK_PUBLIC_RATE_LIMIT},
+    {"--public-rate-burst", CK_PUBLIC_RATE_BURST},
+    {"--trusted-proxies", CK_TRUSTED_PROXIES},
 };
 
 int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct config *c)
@@ -35,11 +42,13 @@ int cli_config(int *argc, char **argv, const struct cmd_entry *cmd, struct confi
 	for (int i = 1; i < *argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
-			printf("\nConfiguration flags (all commands): --config FILE, --db FILE, "
-			       "--deployment CODE,\n--listen ADDR:PORT, --threads N, "
-			       "--drain-seconds N, --log-requests true|false, --web-root DIR,\n"
-			       "--attachments-dir DIR.\n"
-			       "Precedence: flag > environment (JINZHI_*) > file > default.\n");
+			printf(
+			    "\nConfiguration flags (all commands): --config FILE, --db FILE, "
+			    "--deployment CODE,\n--listen ADDR:PORT, --threads N, "
+			    "--drain-seconds N, --log-requests true|false, --web-root DIR,\n"
+			    "--attachments-dir DIR, --public-rate-limit N, --public-rate-burst N,\n"
+			    "--trusted-proxies LIST.\n"
+			    "Precedence: flag > environment (JINZHI_*) > file > default.\n");
 			return 1;
 		}
 		if (strcmp(argv[i], "--config") == 0) {

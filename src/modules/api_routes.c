@@ -9,6 +9,7 @@
 #include "modules/accounts/api.h"
 #include "modules/accounts/service.h"
 #include "modules/equipment/api.h"
+#include "modules/licensing/common.h"
 #include "modules/registry/api.h"
 #include "modules/registry/model.h"
 #include "modules/registry/service.h"
@@ -19,6 +20,7 @@
 #include "modules/sampling/plans.h"
 #include "modules/sampling/samples.h"
 #include "modules/sampling/public.h"
+#include "platform/api_calendar.h"
 #include "platform/api_common.h"
 #include "platform/fields.h"
 #include "platform/router.h"
@@ -166,17 +168,17 @@ static const struct route PLATFORM_ROUTES[] = {
 
 static const struct route_table PLATFORM_ROUTE_TABLE = {"platform", PLATFORM_ROUTES};
 
+/* The router tries the tables in order: the public licence verification, the busiest path
+ * (every QR code scanned), comes first after the platform's. */
 const struct route_table *const HTTP_ROUTE_TABLES[] = {
-    &PLATFORM_ROUTE_TABLE,     &REGIONS_ROUTE_TABLE,
-    &REGISTRY_ROUTE_TABLE,     &ACCOUNTS_ROUTE_TABLE,
-    &EQ_UNIT_ROUTE_TABLE,      &EQ_PUBLIC_ROUTE_TABLE,
-    &EQ_OPERATOR_ROUTE_TABLE,  &EQ_ACCIDENT_ROUTE_TABLE,
-    &EQ_CAMPAIGN_ROUTE_TABLE,  &EQ_CYLINDER_ROUTE_TABLE,
-    &SP_STATS_ROUTE_TABLE,     &SP_ANNOUNCE_ROUTE_TABLE,
-    &SP_PUBLIC_ROUTE_TABLE,    &SP_DRAW_ROUTE_TABLE,
-    &SP_CATALOGUE_ROUTE_TABLE, &SP_PLAN_ROUTE_TABLE,
-    &SP_SAMPLE_ROUTE_TABLE,    &SP_ATTACHMENT_ROUTE_TABLE,
-    &SP_OBJECTION_ROUTE_TABLE, NULL,
+    &PLATFORM_ROUTE_TABLE,       &LC_PUBLIC_ROUTE_TABLE,     &CALENDAR_ROUTE_TABLE,
+    &REGIONS_ROUTE_TABLE,        &REGISTRY_ROUTE_TABLE,      &ACCOUNTS_ROUTE_TABLE,
+    &EQ_UNIT_ROUTE_TABLE,        &EQ_PUBLIC_ROUTE_TABLE,     &EQ_OPERATOR_ROUTE_TABLE,
+    &EQ_ACCIDENT_ROUTE_TABLE,    &EQ_CAMPAIGN_ROUTE_TABLE,   &EQ_CYLINDER_ROUTE_TABLE,
+    &SP_STATS_ROUTE_TABLE,       &SP_ANNOUNCE_ROUTE_TABLE,   &SP_PUBLIC_ROUTE_TABLE,
+    &SP_DRAW_ROUTE_TABLE,        &SP_CATALOGUE_ROUTE_TABLE,  &SP_PLAN_ROUTE_TABLE,
+    &SP_SAMPLE_ROUTE_TABLE,      &SP_ATTACHMENT_ROUTE_TABLE, &SP_OBJECTION_ROUTE_TABLE,
+    &LC_APPLICATION_ROUTE_TABLE, &LC_LICENCE_ROUTE_TABLE,    NULL,
 };
 
 /* Component schemas of the accounts and audit routes. */
@@ -254,6 +256,7 @@ static const char ACCOUNTS_SCHEMAS[] =
 void schemas_write(struct buf *out)
 {
 	buf_puts(out, ACCOUNTS_SCHEMAS);
+	calendar_schemas_write(out);
 	eq_schemas_write(out);
 	sp_stats_schemas_write(out);
 	sp_draw_schemas_write(out);
@@ -262,6 +265,9 @@ void schemas_write(struct buf *out)
 	sp_sample_schemas_write(out);
 	sp_attachment_schemas_write(out);
 	sp_objection_schemas_write(out);
+	lc_public_schemas_write(out);
+	lc_application_schemas_write(out);
+	lc_licence_schemas_write(out);
 	buf_puts(out, "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{"
 	              "\"error\":{\"type\":\"object\",\"required\":[\"code\",\"message\"],"
 	              "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "fields.h"
+#include "ratelimit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +32,16 @@ static const struct {
     [CK_PUBLIC_BASE_URL] = {"public", "base_url", "JINZHI_PUBLIC_BASE_URL",
                             "absolute URL of this server for the public, the base of the "
                             "links in QR codes: http(s)://host[:port][/path]"},
+    [CK_PUBLIC_RATE_LIMIT] = {"public", "rate_limit", "JINZHI_PUBLIC_RATE_LIMIT",
+                              "requests a minute per client address to the public licence "
+                              "verification and list; 0: no limit"},
+    [CK_PUBLIC_RATE_BURST] = {"public", "rate_burst", "JINZHI_PUBLIC_RATE_BURST",
+                              "requests a client address may make at once before "
+                              "public.rate_limit spaces them out"},
+    [CK_TRUSTED_PROXIES] = {"server", "trusted_proxies", "JINZHI_TRUSTED_PROXIES",
+                            "reverse proxies (addresses or addr/bits, comma separated) whose "
+                            "X-Real-IP / X-Forwarded-For give the client's address; empty: "
+                            "none"},
     [CK_ATTACHMENTS_DIR] = {"attachments", "dir", "JINZHI_ATTACHMENTS_DIR",
                             "directory of stored attachments (sample photos, forms, reports); "
                             "empty: the database's directory + /attachments"},
@@ -64,6 +75,9 @@ void config_defaults(struct config *c)
 	config_set(c, CK_WEB_ROOT, "web/dist", "default");
 	config_set(c, CK_PUBLIC_BASE_URL, "http://localhost:8080", "default");
 	config_set(c, CK_ATTACHMENTS_DIR, "", "default");
+	config_set(c, CK_PUBLIC_RATE_LIMIT, "120", "default");
+	config_set(c, CK_PUBLIC_RATE_BURST, "60", "default");
+	config_set(c, CK_TRUSTED_PROXIES, "127.0.0.1, ::1", "default");
 }
 
 static int bad(enum config_key k, const char *source, const char *value, const char *why)
@@ -240,6 +254,25 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 			return bad(k, source, value, "the path is too long");
 		snprintf(c->attachments_dir, sizeof c->attachments_dir, "%s", value);
 		break;
+	case CK_PUBLIC_RATE_LIMIT:
+		if (parse_long(value, 0, RATELIMIT_RATE_MAX, &v) != 0)
+			return bad(k, source, value, "must be an integer from 0 (off) to 6000000");
+		c->public_rate_limit = (int)v;
+		break;
+	case CK_PUBLIC_RATE_BURST:
+		if (parse_long(value, 1, RATELIMIT_BURST_MAX, &v) != 0)
+			return bad(k, source, value, "must be an integer from 1 to 100000");
+		c->public_rate_burst = (int)v;
+		break;
+	case CK_TRUSTED_PROXIES: {
+		struct ratelimit_proxies p;
+		const char *why = NULL;
+		if (strlen(value) >= sizeof c->trusted_proxies ||
+		    ratelimit_proxies_parse(value, &p, &why) != 0)
+			return bad(k, source, value, why ? why : "too long");
+		snprintf(c->trusted_proxies, sizeof c->trusted_proxies, "%s", value);
+		break;
+	}
 	case CK_LOG_REQUESTS:
 		if (strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
 			c->log_requests = 1;
@@ -361,6 +394,15 @@ void config_print(const struct config *c, FILE *f)
 			break;
 		case CK_ATTACHMENTS_DIR:
 			snprintf(val, sizeof val, "%s", c->attachments_dir);
+			break;
+		case CK_PUBLIC_RATE_LIMIT:
+			snprintf(val, sizeof val, "%d", c->public_rate_limit);
+			break;
+		case CK_PUBLIC_RATE_BURST:
+			snprintf(val, sizeof val, "%d", c->public_rate_burst);
+			break;
+		case CK_TRUSTED_PROXIES:
+			snprintf(val, sizeof val, "%s", c->trusted_proxies);
 			break;
 		default:
 			snprintf(val, sizeof val, "%s", c->log_requests ? "true" : "false");

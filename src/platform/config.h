@@ -18,12 +18,15 @@ enum config_key {
 	CK_LISTEN,
 	CK_THREADS,
 	CK_DRAIN,
+	CK_TRUSTED_PROXIES,
 	CK_DB,
 	CK_DEPLOYMENT,
 	CK_LOG_REQUESTS,
 	CK_AUDIT_KEY,
 	CK_WEB_ROOT,
 	CK_PUBLIC_BASE_URL,
+	CK_PUBLIC_RATE_LIMIT,
+	CK_PUBLIC_RATE_BURST,
 	CK_ATTACHMENTS_DIR,
 	CK_COUNT
 };
@@ -46,6 +49,13 @@ struct config {
 	/* Directory of stored attachments (sampling); "" means the database's directory +
 	 * "/attachments" (config_attachments_dir). */
 	char attachments_dir[4096];
+	/* Public pages' rate limit per client address (licence verification and the public
+	 * licence list): requests a minute (0: off) and how many may come at once. */
+	int public_rate_limit;
+	int public_rate_burst;
+	/* Addresses and networks of the reverse proxies whose X-Real-IP / X-Forwarded-For name
+	 * the client ("" trusts none); see platform/ratelimit.h. */
+	char trusted_proxies[1025];
 };
 
 /* Fills c with the defaults. */

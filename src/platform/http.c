@@ -313,6 +313,13 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_ctx *
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	else if (res->caching)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->caching);
+	if (res->vary)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, res->vary);
+	if (res->retry_after > 0) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", res->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	if (close_after)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	add_common_headers(r, x, res->csp ? res->csp : CSP_API);
@@ -468,7 +475,7 @@ static int is_api_path(const char *path)
 
 /*
  * 1 if path is one of the public pages (/e/... for the equipment stickers, /s/... for the
- * sampling announcements, and their JSON
+ * sampling announcements, /v/... for the verification of licences, and their JSON
  * under /api/v1/public/): routed like the API, but answered the same to everyone, so a
  * public route there runs without authentication and a session cookie the browser sends
  * along costs no database lookup (nor makes the answer private).
@@ -476,7 +483,7 @@ static int is_api_path(const char *path)
 static int is_anonymous_path(const char *path)
 {
 	return strncmp(path, "/e/", 3) == 0 || strncmp(path, "/s/", 3) == 0 ||
-	       strncmp(path, "/api/v1/public/", 15) == 0;
+	       strncmp(path, "/v/", 3) == 0 || strncmp(path, "/api/v1/public/", 15) == 0;
 }
 
 const char *http_public_base_url(void)

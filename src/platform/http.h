@@ -115,6 +115,8 @@ struct http_response {
 	const char *set_cookie;   /* Set-Cookie, or NULL */
 	const char *caching;      /* Cache-Control of an answer public to all, or NULL */
 	const char *csp;          /* Content-Security-Policy other than the API's, or NULL */
+	const char *vary;         /* Vary (an answer chosen by a request header), or NULL */
+	int retry_after;          /* seconds for Retry-After (429, 503), or 0 for none */
 	/* Streaming: called with an empty buffer until it returns 1 (more) or 0 (end); a
 	 * negative return aborts the response. stream_free releases ctx. */
 	int (*stream)(void *ctx, struct buf *out);
@@ -176,8 +178,8 @@ struct http_config {
 const char *http_public_base_url(void);
 
 /*
- * Serves until SIGTERM or SIGINT (the API under /api/ and the public pages under /e/, the
- * console's files elsewhere), then stops
+ * Serves until SIGTERM or SIGINT (the API under /api/ and the public pages under /e/, /s/ and
+ * /v/, the console's files elsewhere), then stops
  * taking connections, waits for the requests in flight (at most drain_seconds) and closes every
  * database connection. Prints "listening on HOST:PORT" once ready. Returns 0 on a clean stop, -1 if
  * it could not start.

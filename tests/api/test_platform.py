@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import urllib.parse
 import socket
 import sys
 import threading
@@ -262,8 +263,9 @@ class PlatformTest(jzapi.ServerTestCase):
         if pv:
             self.assertEqual(d["info"]["version"], pv)
         for path, item in d["paths"].items():
-            # The API, and the public pages routed beside it (the equipment stickers' /e/).
-            self.assertTrue(path.startswith(("/api/v1/", "/e/", "/s/")), path)
+            # The API, and the public pages routed beside it (the equipment stickers' /e/,
+            # sampling announcements' /s/, licence verification's /v/).
+            self.assertTrue(path.startswith(("/api/v1/", "/e/", "/s/", "/v/")), path)
             for method, op in item.items():
                 with self.subTest(path=path, method=method):
                     self.assertIn(method, HTTP_METHODS)
@@ -347,6 +349,10 @@ class PlatformTest(jzapi.ServerTestCase):
                 return self.some_unit()
             if "/sampling/" in path or path.startswith("/s/"):
                 return self.some_sampling(path, name)
+            if "/licensing/" in path or path.startswith("/v/"):
+                return self.some_licensing(path, name)
+            if name == "year":
+                return "2026"
             m2 = re.match(r"/api/v1/equipment/(operators|accidents|campaigns|cylinders)/", path)
             if m2 and name == "id":
                 items = self.srv.get("/api/v1/equipment/" + m2.group(1),
@@ -401,6 +407,22 @@ class PlatformTest(jzapi.ServerTestCase):
         if "/followups/" in path:
             return self.first_id(S + "/followups")
         return self.first_id(S + "/samples")
+
+    def some_licensing(self, path, name):
+        """A real key of the demo's licensing records for a {param} of a licensing path."""
+        L = "/api/v1/licensing"
+        if name == "licence_no":
+            return urllib.parse.quote(self.first_id(L + "/licences", "licence_no"), safe="")
+        if name == "action":
+            return "suspend" if "/licences/" in path else "accept"
+        if "/licences/" in path:
+            return self.first_id(L + "/licences")
+        if name == "aid" or "/attachments" in path:
+            for a in self.srv.get(L + "/applications", query={"limit": "100"}).json["items"]:
+                att = self.srv.get(L + "/applications/%s/attachments" % a["id"]).json
+                if att.get("items"):
+                    return str(att["items"][0]["id"] if name == "aid" else a["id"])
+        return self.first_id(L + "/applications")
 
     def call_operation(self, method, path, documented=True):
         url = self.substitute(path)

@@ -17,10 +17,19 @@
 
 #include "platform/config.h"
 
-static const char *const ENV_VARS[] = {
-    "JINZHI_LISTEN",          "JINZHI_THREADS",        "JINZHI_DRAIN_SECONDS",  "JINZHI_DB",
-    "JINZHI_DEPLOYMENT",      "JINZHI_LOG_REQUESTS",   "JINZHI_AUDIT_KEY_FILE", "JINZHI_WEB_ROOT",
-    "JINZHI_PUBLIC_BASE_URL", "JINZHI_ATTACHMENTS_DIR"};
+static const char *const ENV_VARS[] = {"JINZHI_LISTEN",
+                                       "JINZHI_THREADS",
+                                       "JINZHI_DRAIN_SECONDS",
+                                       "JINZHI_DB",
+                                       "JINZHI_DEPLOYMENT",
+                                       "JINZHI_LOG_REQUESTS",
+                                       "JINZHI_AUDIT_KEY_FILE",
+                                       "JINZHI_WEB_ROOT",
+                                       "JINZHI_PUBLIC_BASE_URL",
+                                       "JINZHI_ATTACHMENTS_DIR",
+                                       "JINZHI_PUBLIC_RATE_LIMIT",
+                                       "JINZHI_PUBLIC_RATE_BURST",
+                                       "JINZHI_TRUSTED_PROXIES"};
 
 static int clear_env(void **state)
 {
@@ -73,6 +82,9 @@ static void test_defaults(void **state)
 	assert_string_equal(c.config_file, "");
 	assert_string_equal(c.web_root, "web/dist");
 	assert_string_equal(c.public_base_url, "http://localhost:8080");
+	assert_int_equal(c.public_rate_limit, 120);
+	assert_int_equal(c.public_rate_burst, 60);
+	assert_string_equal(c.trusted_proxies, "127.0.0.1, ::1");
 	for (int k = 0; k < CK_COUNT; k++) {
 		assert_non_null(c.source[k]);
 		assert_string_equal(c.source[k], "default");
@@ -89,6 +101,34 @@ static void test_key_names(void **state)
 	assert_string_equal(config_key_name(CK_DEPLOYMENT), "database.deployment");
 	assert_string_equal(config_key_name(CK_LOG_REQUESTS), "log.requests");
 	assert_string_equal(config_key_name(CK_PUBLIC_BASE_URL), "public.base_url");
+	assert_string_equal(config_key_name(CK_PUBLIC_RATE_LIMIT), "public.rate_limit");
+	assert_string_equal(config_key_name(CK_PUBLIC_RATE_BURST), "public.rate_burst");
+	assert_string_equal(config_key_name(CK_TRUSTED_PROXIES), "server.trusted_proxies");
+}
+
+/* public.rate_limit (0 = off), public.rate_burst and server.trusted_proxies. */
+static void test_rate_limit_keys(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	ok(&c, CK_PUBLIC_RATE_LIMIT, "0");
+	assert_int_equal(c.public_rate_limit, 0);
+	ok(&c, CK_PUBLIC_RATE_LIMIT, "6000000");
+	assert_int_equal(c.public_rate_limit, 6000000);
+	bad(&c, CK_PUBLIC_RATE_LIMIT, "6000001");
+	bad(&c, CK_PUBLIC_RATE_LIMIT, "-1");
+	bad(&c, CK_PUBLIC_RATE_LIMIT, "ten");
+	ok(&c, CK_PUBLIC_RATE_BURST, "1");
+	assert_int_equal(c.public_rate_burst, 1);
+	bad(&c, CK_PUBLIC_RATE_BURST, "0");
+	bad(&c, CK_PUBLIC_RATE_BURST, "100001");
+	ok(&c, CK_TRUSTED_PROXIES, "");
+	assert_string_equal(c.trusted_proxies, "");
+	ok(&c, CK_TRUSTED_PROXIES, "10.0.0.0/8, fd00::/8 127.0.0.1");
+	assert_string_equal(c.trusted_proxies, "10.0.0.0/8, fd00::/8 127.0.0.1");
+	bad(&c, CK_TRUSTED_PROXIES, "proxy.example.org");
+	bad(&c, CK_TRUSTED_PROXIES, "10.0.0.0/40");
 }
 
 /* public.base_url: http(s)://host[:port][/path], kept without a trailing slash. */
@@ -367,6 +407,7 @@ static void test_file_values(void **state)
 	                      "listen = [::1]:9000\n"
 	                      "threads = 4\n"
 	                      "drain_seconds = 30\n"
+	                      "trusted_proxies = 10.1.0.0/16\n"
 	                      "\n"
 	                      "[database]\n"
 	                      "path = /srv/jinzhi/data.db\n"
@@ -379,6 +420,8 @@ static void test_file_values(void **state)
 	                      "root = /srv/jinzhi/web\n"
 	                      "[public]\n"
 	                      "base_url = https://tj.example.gov.cn/jz/\n"
+	                      "rate_limit = 30\n"
+	                      "rate_burst = 5\n"
 	                      "[attachments]\n"
 	                      "dir = /srv/jinzhi/files\n");
 	struct config c;
@@ -395,6 +438,9 @@ static void test_file_values(void **state)
 	assert_string_equal(c.web_root, "/srv/jinzhi/web");
 	assert_string_equal(c.public_base_url, "https://tj.example.gov.cn/jz");
 	assert_string_equal(c.attachments_dir, "/srv/jinzhi/files");
+	assert_int_equal(c.public_rate_limit, 30);
+	assert_int_equal(c.public_rate_burst, 5);
+	assert_string_equal(c.trusted_proxies, "10.1.0.0/16");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "file");
 	unlink(path);
@@ -520,6 +566,9 @@ static void test_env_every_key(void **state)
 	setenv("JINZHI_WEB_ROOT", "", 1);
 	setenv("JINZHI_PUBLIC_BASE_URL", "http://127.0.0.1:8080", 1);
 	setenv("JINZHI_ATTACHMENTS_DIR", "/tmp/x-files", 1);
+	setenv("JINZHI_PUBLIC_RATE_LIMIT", "0", 1);
+	setenv("JINZHI_PUBLIC_RATE_BURST", "7", 1);
+	setenv("JINZHI_TRUSTED_PROXIES", "", 1);
 	struct config c;
 	config_defaults(&c);
 	assert_int_equal(config_load_env(&c), 0);
@@ -533,6 +582,9 @@ static void test_env_every_key(void **state)
 	assert_string_equal(c.web_root, "");
 	assert_string_equal(c.public_base_url, "http://127.0.0.1:8080");
 	assert_string_equal(c.attachments_dir, "/tmp/x-files");
+	assert_int_equal(c.public_rate_limit, 0);
+	assert_int_equal(c.public_rate_burst, 7);
+	assert_string_equal(c.trusted_proxies, "");
 	for (int k = 0; k < CK_COUNT; k++)
 		assert_string_equal(c.source[k], "env");
 }
@@ -589,6 +641,7 @@ int main(void)
 	    T(test_db_path),
 	    T(test_web_root),
 	    T(test_public_base_url),
+	    T(test_rate_limit_keys),
 	    T(test_deployment),
 	    T(test_log_requests),
 	    T(test_bad_key),

@@ -73,6 +73,15 @@ const pages = [
   page('sampling samples', ['index.html', 'src/views/sampling/Samples.vue']),
   page('sampling sample', ['index.html', 'src/views/sampling/SampleDetail.vue']),
   page('sampling stats', ['index.html', 'src/views/sampling/Stats.vue', 'src/components/BarChart.vue']),
+  page('licensing queue', ['index.html', 'src/views/licensing/Queue.vue']),
+  page('lc applications', ['index.html', 'src/views/licensing/Applications.vue']),
+  page('lc application', ['index.html', 'src/views/licensing/ApplicationDetail.vue']),
+  page('lc form', ['index.html', 'src/views/licensing/ApplicationForm.vue']),
+  page('lc licences', ['index.html', 'src/views/licensing/Licences.vue']),
+  page('lc licence', ['index.html', 'src/views/licensing/LicenceDetail.vue']),
+  page('lc checks due', ['index.html', 'src/views/licensing/ChecksDue.vue']),
+  page('lc stats', ['index.html', 'src/views/licensing/Stats.vue', 'src/components/BarChart.vue']),
+  page('calendar', ['index.html', 'src/views/admin/Calendar.vue']),
 ]
 let over = false
 console.log('\nFirst-page weight (JavaScript + CSS; budget ' + kb(BUDGET) + ' compressed):')

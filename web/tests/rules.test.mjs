@@ -387,3 +387,156 @@ test('64-bit ids go into JSON as integers, digit for digit', () => {
   assert.equal(jsonWithIntegers({ task_id: '12a' }, ['task_id']), '{"task_id":"12a"}')
   assert.equal(jsonWithIntegers({ task_id: '  42 ' }, ['task_id']), '{"task_id":42}')
 })
+
+// --- Licensing (src/licensing.js) ------------------------------------------------------
+import {
+  urgency, compareUrgency, deadlineMessage, pauseReasonKey, actionFields, actionBody, offeredActions, isGrave, editable,
+  applicationProblems, applicationBody, applicationPatch, categoryCodes, attachmentProblem as lcAttachmentProblem,
+  missingAttachments, licenceStatus, licenceActions, checkDue, calendarGroups, parseCalendarText, calendarText, statRows,
+  nameOf, stateOf,
+} from '../src/licensing.js'
+
+test('licensing: urgency of a case from the engine state', () => {
+  assert.equal(urgency(null), 'none')
+  assert.equal(urgency({ step: 'draft' }), 'none')
+  assert.equal(urgency({ step: 'issued', closed: 1, deadline: '2026-03-02' }), 'closed')
+  assert.equal(urgency({ step: 'refused', deadline: '2026-03-02', days_left: 3 }), 'closed')
+  // A stopped clock outranks the count: it is paused even with few days left or past due.
+  assert.equal(urgency({ step: 'review_supplementing', paused: true, deadline: '2026-03-02', days_left: 1, overdue: false }), 'paused')
+  assert.equal(urgency({ step: 'review', deadline: '2026-03-02', days_left: -2, overdue: true }), 'overdue')
+  assert.equal(urgency({ step: 'review', deadline: '2026-03-02', days_left: 2 }), 'due')
+  assert.equal(urgency({ step: 'review', deadline: '2026-03-02', days_left: 0 }), 'due')
+  assert.equal(urgency({ step: 'review', deadline: '2026-03-20', days_left: 3 }), 'running')
+})
+
+test('licensing: the queue by urgency', () => {
+  const row = (id, state) => ({ id, state })
+  const rows = [
+    row('5', { step: 'review', deadline: '2026-04-01', days_left: 12 }),
+    row('4', { step: 'onsite_scheduling', paused: true, pause_reason: 'onsite_scheduling', deadline: '2026-03-10', days_left: 4 }),
+    row('3', { step: 'review', deadline: '2026-03-05', days_left: -1, overdue: true }),
+    row('2', { step: 'submitted', deadline: '2026-03-03', days_left: 1 }),
+    row('1', { step: 'review', deadline: '2026-02-27', days_left: -4, overdue: true }),
+    { id: '6', step: 'decision_pending', deadline: '2026-03-09', days_left: 5 }, // a flat queue row
+  ]
+  assert.deepEqual([...rows].sort(compareUrgency).map((r) => r.id), ['1', '3', '2', '6', '5', '4'])
+  // The state of a queue row, a case (flat, or under "state") and an application.
+  assert.equal(stateOf(rows[5]).step, 'decision_pending')
+  assert.equal(stateOf({ state: { step: 'review' } }).step, 'review')
+  assert.equal(stateOf({ status: 'review', case: { step: 'review', days_left: 12 } }).days_left, 12)
+  assert.deepEqual(stateOf({ status: 'draft', case: null }), { step: 'draft' })
+  assert.equal(stateOf(null), null)
+})
+
+test('licensing: the deadline as a message', () => {
+  assert.equal(deadlineMessage({ step: 'draft' }), null)
+  assert.equal(deadlineMessage({ step: 'issued', closed: true }), null)
+  assert.deepEqual(deadlineMessage({ step: 'review', deadline: '2026-03-20', days_left: 7 }),
+    { key: 'licensing.deadline.left', params: { n: 7 } })
+  assert.deepEqual(deadlineMessage({ step: 'review', deadline: '2026-03-20', days_left: 0 }),
+    { key: 'licensing.deadline.today', params: {} })
+  assert.deepEqual(deadlineMessage({ step: 'review', deadline: '2026-03-20', days_left: -3, overdue: true }),
+    { key: 'licensing.deadline.overdue', params: { n: 3 } })
+  assert.deepEqual(deadlineMessage({ step: 'review_supplementing', paused: true, pause_reason: 'supplement', deadline: '2026-03-20', days_left: 14 }),
+    { key: 'licensing.deadline.paused', params: { reason: 'licensing.pauseReasons.supplement', n: 14 } })
+  assert.equal(pauseReasonKey('testing'), 'licensing.pauseReasons.testing')
+  assert.equal(pauseReasonKey('weather'), 'licensing.pauseReasons.other')
+})
+
+test('licensing: the form each action needs', () => {
+  assert.deepEqual(actionFields('notify_missing'), [{ name: 'missing', required: true }, { name: 'note', required: false }])
+  assert.deepEqual(actionFields('record_onsite').map((f) => f.name), ['onsite_on', 'onsite_team', 'onsite_findings', 'onsite_result', 'note'])
+  assert.ok(actionFields('record_onsite').slice(0, 4).every((f) => f.required))
+  assert.deepEqual(actionFields('refuse'), [{ name: 'decision_reason', required: true }, { name: 'note', required: false }])
+  assert.deepEqual(actionFields('extend'), [{ name: 'note', required: true }])
+  assert.deepEqual(actionFields('accept'), [{ name: 'note', required: false }])
+  // The body: trimmed, empty optional fields left out, required ones reported.
+  assert.deepEqual(actionBody('notify_missing', { missing: '  营业执照复印件\n', note: ' ' }),
+    { body: { missing: '营业执照复印件' }, missing: [] })
+  assert.deepEqual(actionBody('record_onsite', { onsite_on: '2026-03-04', onsite_team: '张三、李四', onsite_findings: '', onsite_result: 'pass' }),
+    { body: { onsite_on: '2026-03-04', onsite_team: '张三、李四', onsite_result: 'pass' }, missing: ['onsite_findings'] })
+  assert.deepEqual(actionBody('extend', {}).missing, ['note'])
+  assert.equal(isGrave('refuse'), true)
+  assert.equal(isGrave('accept'), false)
+})
+
+test('licensing: who is offered which action', () => {
+  const actions = [{ action: 'supplement', by: 'applicant' }, { action: 'accept', by: 'licensing.write' },
+    { action: 'grant', by: 'licensing.approve' }, { code: 'extend' }]
+  const codes = (p) => offeredActions(actions, p).map((a) => a.code)
+  assert.deepEqual(codes({ enterprise: true, write: true }), ['supplement', 'extend'])
+  assert.deepEqual(codes({ write: true }), ['accept', 'extend'])
+  assert.deepEqual(codes({ approve: true }), ['grant', 'extend'])
+  assert.deepEqual(codes({ write: true, approve: true }), ['accept', 'grant', 'extend'])
+  assert.deepEqual(offeredActions(null, {}), [])
+})
+
+test('licensing: application forms', () => {
+  assert.equal(editable({ status: 'draft' }), true)
+  assert.equal(editable({ status: 'supplementing' }), true)
+  assert.equal(editable({ status: 'review' }), false)
+  assert.deepEqual(categoryCodes('103,101, 101'), ['101', '103'])
+  assert.deepEqual(categoryCodes([{ code: '2' }, '1']), ['1', '2'])
+  assert.deepEqual(applicationProblems({ kind: 'food', purpose: 'new', categories: [], scope_text: ' ', site_address: 'x', legal_rep: 'y' }),
+    ['categories', 'scope_text'])
+  assert.deepEqual(applicationProblems({ kind: 'food', purpose: 'renewal', categories: ['101'], scope_text: 's', site_address: 'x', legal_rep: 'y' }),
+    ['licence_no'])
+  const form = { kind: 'food', purpose: 'new', licence_no: 'SC10154010200017', categories: ['103', '101'], scope_text: ' 糌粑 ', site_address: '拉萨',
+    legal_rep: '扎西', contact: '', phone: '0891', reason: '' }
+  assert.deepEqual(applicationBody(form), { kind: 'food', purpose: 'new', categories: ['101', '103'], scope_text: '糌粑',
+    site_address: '拉萨', legal_rep: '扎西', phone: '0891' })
+  const original = { ...form, categories: '101,103', scope_text: '糌粑' }
+  assert.deepEqual(applicationPatch(original, { ...form, scope_text: '糌粑、青稞饼', contact: '卓玛' }),
+    { scope_text: '糌粑、青稞饼', contact: '卓玛' })
+  assert.deepEqual(applicationPatch(original, { ...form, phone: '' }), { phone: null })
+  assert.deepEqual(applicationPatch(original, form), {})
+})
+
+test('licensing: attachments checked before upload, required kinds still missing', () => {
+  assert.deepEqual(lcAttachmentProblem({ size: 0, name: 'a.pdf' }), { code: 'empty' })
+  assert.deepEqual(lcAttachmentProblem({ size: 11 * 1024 * 1024, type: 'application/pdf' }), { code: 'too_large' })
+  assert.deepEqual(lcAttachmentProblem({ size: 10, type: 'text/plain', name: 'a.txt' }), { code: 'type' })
+  assert.equal(lcAttachmentProblem({ size: 10, type: '', name: 'plan.PNG' }), null)
+  assert.deepEqual(missingAttachments(['business_licence', 'site_plan'], [{ kind: 'site_plan' }]), ['business_licence'])
+  assert.deepEqual(missingAttachments(undefined, []), [])
+})
+
+test('licensing: licence status, its actions and post-licence checks', () => {
+  const l = { status: 'valid', valid_until: '2031-03-01', next_check_due: '2027-03-01' }
+  assert.equal(licenceStatus(l, '2026-03-01'), 'valid')
+  assert.equal(licenceStatus(l, '2031-03-02'), 'expired')
+  assert.deepEqual(licenceActions(l, '2026-03-01'), ['suspend', 'revoke'])
+  assert.deepEqual(licenceActions({ ...l, status: 'suspended' }, '2026-03-01'), ['restore', 'revoke'])
+  assert.deepEqual(licenceActions({ ...l, status: 'revoked' }, '2026-03-01'), [])
+  assert.deepEqual(licenceActions(l, '2031-03-02'), [])
+  assert.equal(checkDue(l, '2026-03-01'), '')
+  assert.equal(checkDue(l, '2027-01-30'), 'due')
+  assert.equal(checkDue(l, '2027-03-01'), 'due')
+  assert.equal(checkDue(l, '2027-03-02'), 'overdue')
+})
+
+test('licensing: the calendar editor', () => {
+  const text = '# 2027\n2027-02-06 rest 春节\n2027-01-31 work 春节\n\n2027-01-01 rest 元旦\n2027-02-06 rest 春节\n2026-10-01 rest 国庆节\n2027-02-30 rest 春节\nbad line'
+  const { days, errors } = parseCalendarText(text, 2027)
+  assert.deepEqual(days.map((d) => d.date), ['2027-01-01', '2027-01-31', '2027-02-06'])
+  assert.deepEqual(errors.map((e) => e.line), [7, 8, 9]) // another year, no such date, not a day
+  assert.deepEqual(calendarGroups(days), [
+    { name: '元旦', name_en: '', name_bo: '', rest: ['2027-01-01'], work: [] },
+    { name: '春节', name_en: '', name_bo: '', rest: ['2027-02-06'], work: ['2027-01-31'] },
+  ])
+  assert.equal(calendarText(days), '2027-01-01 rest 元旦\n2027-01-31 work 春节\n2027-02-06 rest 春节')
+  assert.deepEqual(parseCalendarText(calendarText(days), 2027).days, days)
+  // English and Tibetan names after bars, kept through the text and back.
+  const named = parseCalendarText('2027-10-01 rest 国庆节 | National Day | རྒྱལ་ཁབ་ཀྱི་དུས་ཆེན།\n2027-10-09 work 国庆节 | National Day', 2027).days
+  assert.deepEqual(named[0], { date: '2027-10-01', kind: 'rest', name: '国庆节', name_en: 'National Day', name_bo: 'རྒྱལ་ཁབ་ཀྱི་དུས་ཆེན།' })
+  assert.deepEqual(named[1], { date: '2027-10-09', kind: 'work', name: '国庆节', name_en: 'National Day' })
+  assert.deepEqual(parseCalendarText(calendarText(named), 2027).days, named)
+  assert.equal(calendarGroups(named)[0].name_en, 'National Day')
+})
+
+test('licensing: names and counts', () => {
+  assert.equal(nameOf('bo', { zh: '受理', bo: 'དང་ལེན།', en: 'Accept' }), 'དང་ལེན།')
+  assert.equal(nameOf('en', { name_zh: '糕点', name_en: '' }), '糕点')
+  assert.deepEqual(statRows([{ key: '540200', count: 3 }, { prefecture: '540100', count: 7 }, { key: '540500', count: 3 }])
+    .map((r) => [r.key, r.count]), [['540100', 7], ['540200', 3], ['540500', 3]])
+})

@@ -7,6 +7,8 @@
  *
  * The directory is set once at start (sp_attachments_set_dir, from the configuration key
  * attachments.dir, see docs/configuration.md) and read by every worker thread afterwards.
+ * The directory, the checks and the files are the platform's (platform/files.h), which other
+ * modules' attachments share; the functions here keep sampling's names and result codes.
  */
 #ifndef JZ_SAMPLING_ATTACHMENTS_H
 #define JZ_SAMPLING_ATTACHMENTS_H
@@ -15,12 +17,13 @@
 #include <stdint.h>
 
 #include "modules/sampling/common.h"
+#include "platform/files.h"
 
-#define SP_ATTACHMENT_MAX_BYTES   (10u << 20) /* one upload: 10 MiB */
-#define SP_ATTACHMENTS_PER_SAMPLE 50          /* attachments of one sample */
-#define SP_ATTACHMENT_NAME_MAX    200         /* code points of a file name */
-#define SP_ATTACHMENT_DIR_MODE    0750        /* directories made under the attachments dir */
-#define SP_ATTACHMENT_FILE_MODE   0640        /* stored files */
+#define SP_ATTACHMENT_MAX_BYTES   FILES_MAX_BYTES /* one upload: 10 MiB */
+#define SP_ATTACHMENTS_PER_SAMPLE 50              /* attachments of one sample */
+#define SP_ATTACHMENT_NAME_MAX    200             /* code points of a file name */
+#define SP_ATTACHMENT_DIR_MODE    FILES_DIR_MODE  /* directories made under the directory */
+#define SP_ATTACHMENT_FILE_MODE   FILES_FILE_MODE /* stored files */
 
 /* An attachment as listed (strings in the caller's arena). */
 struct sp_attachment {
