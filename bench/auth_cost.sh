@@ -24,17 +24,11 @@
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
 . "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10}"
-ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
-WRK_THREADS="${WRK_THREADS:-1}"
+wrk_params
 SEED="${SEED:-1}"
-BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
+bench_login_param
 PUBLIC_COMMIT="${PUBLIC_COMMIT:-7595cdf}"
 PUBLIC_TREE="${PUBLIC_TREE:-/tmp/jz-public}"
-[[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
-[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
-[[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
 
 ensure_tools wrk:wrk curl:curl python3:python3 timeout:coreutils git:git
 resolve_jinzhi
@@ -89,9 +83,7 @@ MAX_LIFE=$(( 120 + ROUNDS * 3 * (DURATION + 5) + 60 ))
 # ---------------------------------------------------------------- one DB, account, token
 
 DB="$BENCH_TMP/demo.db"
-log "creating small demo DB (seed $SEED) with the current binary"
-timeout --foreground 600 "$JINZHI" demo --db "$DB" --scale small --seed "$SEED" \
-  >"$BENCH_TMP/demo.out" 2>&1 || { cat "$BENCH_TMP/demo.out" >&2; die "jinzhi demo failed"; }
+small_demo "$DB"   # with the current binary
 make_bench_account "$JINZHI" "$DB" "$BENCH_LOGIN" "$BENCH_TMP/login.json"
 log "issuing an API token (registry:read, 1 day) with jinzhi user token"
 timeout --foreground 60 "$JINZHI" user token "$BENCH_LOGIN" --db "$DB" --name bench \
@@ -112,12 +104,10 @@ start_server() {
   [[ -n "${JINZHI_THREADS:-}" ]] && args+=(--threads "$JINZHI_THREADS")
   ARGS_OF[$name]="${args[*]:1}"
   log "starting $name: $bin ${args[*]}"
-  spawn_bounded "$MAX_LIFE" "$BENCH_TMP/$name.pid" "$BENCH_TMP/$name.stdout" "$BENCH_TMP/$name.log" \
-    "$bin" "${args[@]}"
-  WRAP_OF[$name]=$SPAWNED
-  PID_OF[$name]="$(cat "$BENCH_TMP/$name.pid")"
-  BASE_OF[$name]="http://127.0.0.1:$port"
-  wait_http_200 "${BASE_OF[$name]}/api/v1/health" 30 "${PID_OF[$name]}" || die "$name did not become ready"
+  serve_start "$name" "$port" "$BENCH_TMP/$name.log" 30 "$bin" "${args[@]}" || die "$name did not become ready"
+  WRAP_OF[$name]=$SERVE_WRAPPER
+  PID_OF[$name]=$SERVE_PID
+  BASE_OF[$name]=$SERVE_BASE
 }
 start_server public "$PUBLIC"
 start_server auth "$JINZHI"
@@ -178,39 +168,21 @@ NOAUTH_CODE="$(fetch noauth "$JZ_BASE$PATH_Q")"
 declare -A SERVER_OF=([public]=public [cookie]=auth [token]=auth)
 
 # run_wrk NAME SECONDS — runs wrk against NAME with its credentials, sets WRK_RPS and
-# WRK_CPU_US (server CPU microseconds per request); records wrk's error lines. (Not called in
-# $(...): it sets globals.)
+# CPU[NAME,RUN_ID] (server CPU microseconds per request); records wrk's error lines. (Not called
+# in $(...): it sets globals.)
 run_wrk() {
-  local name="$1" secs="$2" pid t0
-  auth_args "$name"
-  pid="${PID_OF[${SERVER_OF[$name]}]}"
-  t0="$(cpu_ticks "$pid")"
-  wrk_run "$name" "$secs" "${URL[$name]}" "${AUTH_ARGS[@]+"${AUTH_ARGS[@]}"}"
-  WRK_CPU_US="$(cpu_us_per_request "$t0" "$(cpu_ticks "$pid")" "$WRK_REQS")"
+  auth_args "$1"
+  wrk_cpu "$1" "$2" "${URL[$1]}" "${PID_OF[${SERVER_OF[$1]}]}" "${AUTH_ARGS[@]+"${AUTH_ARGS[@]}"}"
 }
 
 declare -A RPS CPU P50 P99
 ERRORS=()
 ORDER=(public cookie token)
 
-log "warm-up: 2 s each"
-RUN_ID=warmup
-for name in "${ORDER[@]}"; do run_wrk "$name" 2; done
-
+wrk_warmup run_wrk "${ORDER[@]}"
 RSS_BEFORE_PUB="$(proc_kb "${PID_OF[public]}" VmRSS)"
 RSS_BEFORE_JZ="$(proc_kb "${PID_OF[auth]}" VmRSS)"
-for ((r = 1; r <= ROUNDS; r++)); do
-  # Rotate the order each round so no side always runs first or last.
-  rot=$(( (r - 1) % 3 ))
-  this=("${ORDER[@]:rot}" "${ORDER[@]:0:rot}")
-  RUN_ID="$r"
-  for name in "${this[@]}"; do
-    log "round $r/$ROUNDS: $name (${DURATION}s)"
-    run_wrk "$name" "$DURATION"
-    RPS["$name,$r"]="$WRK_RPS"
-    CPU["$name,$r"]="$WRK_CPU_US"
-  done
-done
+wrk_rounds run_wrk "${ORDER[@]}"
 
 # Still signed in at the end? (A session that ended mid-run would show as non-2xx above.)
 auth_args cookie
@@ -224,18 +196,8 @@ for name in public auth; do
   RSS[$name]="$(proc_kb "${PID_OF[$name]}" VmRSS)"
 done
 for name in public auth; do
-  pid="${PID_OF[$name]}"
-  kill -TERM "$pid" 2>/dev/null || true
-  STOP[$name]="did not stop within 10 s of SIGTERM"
-  for ((i = 0; i < 100; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rc=0; wait "${WRAP_OF[$name]}" 2>/dev/null || rc=$?
-      if ((rc == 0)); then STOP[$name]="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-      else STOP[$name]="exited with status $rc (128+n = killed by signal n)"; fi
-      break
-    fi
-    sleep 0.1
-  done
+  serve_stop "${PID_OF[$name]}" "${WRAP_OF[$name]}"
+  STOP[$name]="$SERVE_STOP"
   LINES[$name]="$(grep -c ' GET /api/v1/enterprises/' "$BENCH_TMP/$name.log" || true)"
 done
 

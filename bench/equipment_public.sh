@@ -21,15 +21,9 @@
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
 . "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10}"
-ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
-WRK_THREADS="${WRK_THREADS:-1}"
+wrk_params
 SEED="${SEED:-1}"
-BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
-[[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
-[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
-[[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
+bench_login_param
 
 ensure_tools wrk:wrk nginx:nginx-light curl:curl python3:python3 timeout:coreutils
 resolve_jinzhi
@@ -39,9 +33,7 @@ MAX_LIFE=$(( 120 + ROUNDS * 4 * (DURATION + 5) + 4 * 2 + 60 ))
 
 # ---------------------------------------------------------------- demo DB + jinzhi
 
-log "creating small demo DB (seed $SEED)"
-timeout --foreground 600 "$JINZHI" demo --db "$BENCH_TMP/demo.db" --scale small --seed "$SEED" \
-  >"$BENCH_TMP/demo.out" 2>&1 || { cat "$BENCH_TMP/demo.out" >&2; die "jinzhi demo failed"; }
+small_demo "$BENCH_TMP/demo.db"
 make_bench_account "$JINZHI" "$BENCH_TMP/demo.db" "$BENCH_LOGIN" "$BENCH_TMP/login.json"
 
 JZ_PORT="$(free_port)"
@@ -50,12 +42,9 @@ JZ_ARGS=(serve --db "$BENCH_TMP/demo.db" --listen "127.0.0.1:$JZ_PORT" --web-roo
 [[ -n "${JINZHI_THREADS:-}" ]] && JZ_ARGS+=(--threads "$JINZHI_THREADS")
 JZ_ERR="$BENCH_TMP/jinzhi.log"
 log "starting: JINZHI_PUBLIC_BASE_URL=$BASE_URL jinzhi ${JZ_ARGS[*]} 2>$JZ_ERR"
-JINZHI_PUBLIC_BASE_URL="$BASE_URL" spawn_bounded "$MAX_LIFE" "$BENCH_TMP/jinzhi.pid" \
-  "$BENCH_TMP/jinzhi.stdout" "$JZ_ERR" "$JINZHI" "${JZ_ARGS[@]}"
-JZ_WRAPPER=$SPAWNED
-JZ_PID="$(cat "$BENCH_TMP/jinzhi.pid")"
-JZ_BASE="http://127.0.0.1:$JZ_PORT"
-wait_http_200 "$JZ_BASE/api/v1/health" 30 "$JZ_PID" || die "jinzhi serve did not become ready"
+JINZHI_PUBLIC_BASE_URL="$BASE_URL" serve_start jinzhi "$JZ_PORT" "$JZ_ERR" 30 "$JINZHI" "${JZ_ARGS[@]}" ||
+  die "jinzhi serve did not become ready"
+JZ_WRAPPER=$SERVE_WRAPPER JZ_PID=$SERVE_PID JZ_BASE=$SERVE_BASE
 
 SESSION="$(login_session "$JZ_BASE" "$BENCH_TMP/login.json")" || die "could not sign in as $BENCH_LOGIN"
 COOKIE_HDR="Cookie: jz_session=$SESSION"
@@ -123,7 +112,6 @@ JZ_CODE="$(curl -sS --max-time 10 -D "$BENCH_TMP/jz.headers" -o "$STATIC" -w '%{
 [[ "$JZ_CODE" == 200 ]] || die "jinzhi answered $JZ_CODE for $PATH_Q"
 chmod -R a+rX "$WWW"
 BODY_BYTES="$(stat -c %s "$STATIC")"
-hdr() { tr -d '\r' <"$1" | awk -v k="$(tr 'A-Z' 'a-z' <<<"$2")" -F': ' 'tolower($1) == k { print substr($0, length($1) + 3) }'; }
 JZ_CSP="$(hdr "$BENCH_TMP/jz.headers" Content-Security-Policy)"
 JZ_CACHE="$(hdr "$BENCH_TMP/jz.headers" Cache-Control)"
 JZ_ETAG="$(hdr "$BENCH_TMP/jz.headers" ETag)"
@@ -139,32 +127,10 @@ cmp -s "$STATIC" "$BENCH_TMP/cookie.body" || die "with a session cookie the page
 
 # ---------------------------------------------------------------- nginx
 
-NG_PORT="$(free_port)"
-NG_LOG_PORT="$(free_port)"
-while [[ "$NG_LOG_PORT" == "$NG_PORT" || "$NG_LOG_PORT" == "$JZ_PORT" ]]; do NG_LOG_PORT="$(free_port)"; done
-NGX="$BENCH_TMP/nginx"
-mkdir -p "$NGX"
-NGV="$(nginx -V 2>&1)"
-TEMP_PATHS="client_body_temp_path $NGX/body;"
-for m in proxy fastcgi uwsgi scgi; do
-  grep -q -- "--without-http_${m}_module" <<<"$NGV" || TEMP_PATHS+=" ${m}_temp_path $NGX/$m;"
-done
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 4096; }
-http {
-    types { }
-    default_type "text/html; charset=utf-8";
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    open_file_cache max=64 inactive=60s;
-    keepalive_requests 100000;
-    keepalive_timeout 75s;
-    server_tokens off;
+NG_PORT="$(free_port_except "$JZ_PORT")"
+NG_LOG_PORT="$(free_port_except "$JZ_PORT" "$NG_PORT")"
+nginx_prepare
+{ nginx_conf_head '"text/html; charset=utf-8"'; cat <<EOF
     # The headers Jinzhi sends with the page (its CSP copied from its answer above).
     add_header Cache-Control "$JZ_CACHE";
     add_header X-Request-Id \$request_id;
@@ -185,28 +151,18 @@ http {
     }
 }
 EOF
-nginx -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$NGX/configtest.err" ||
-  { cat "$NGX/configtest.err" >&2; die "nginx config test failed"; }
-log "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)"
-spawn_bounded "$MAX_LIFE" "$NGX/wrapper-child.pid" "$NGX/stdout" "$NGX/stderr" \
-  nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log"
-NG_MASTER="$(cat "$NGX/wrapper-child.pid")"
+} >"$NGX/nginx.conf"
 NG_BASE="http://127.0.0.1:$NG_PORT"
 NG_LOG_BASE="http://127.0.0.1:$NG_LOG_PORT"
-wait_http_200 "$NG_BASE$PATH_Q" 15 "$NG_MASTER" || { cat "$NGX/error.log" >&2; die "nginx did not become ready"; }
+nginx_start "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)" "$NG_BASE$PATH_Q"
 wait_http_200 "$NG_LOG_BASE$PATH_Q" 15 "$NG_MASTER" || die "nginx (logging) did not become ready"
 
 # ---------------------------------------------------------------- same bytes?
 
-check_same() {   # check_same NAME URL — 200, same body as jinzhi's first answer
-  local name="$1" url="$2" code
-  code="$(curl -sS --max-time 10 -D "$BENCH_TMP/$name.headers" -o "$BENCH_TMP/$name.body" -w '%{http_code}' "$url")"
-  [[ "$code" == 200 ]] || die "$name answered $code for $url"
-  cmp -s "$STATIC" "$BENCH_TMP/$name.body" || die "$name body differs from jinzhi's first answer"
-}
-check_same jinzhi "$JZ_BASE$PATH_Q"
-check_same nginx "$NG_BASE$PATH_Q"
-check_same nginx-log "$NG_LOG_BASE$PATH_Q"
+# 200, the same body as jinzhi's first answer.
+fetch_same jinzhi "$JZ_BASE$PATH_Q" "$STATIC"
+fetch_same nginx "$NG_BASE$PATH_Q" "$STATIC"
+fetch_same nginx-log "$NG_LOG_BASE$PATH_Q" "$STATIC"
 [[ "$(ctype "$BENCH_TMP/jinzhi.headers")" == "$(ctype "$BENCH_TMP/nginx.headers")" ]] ||
   die "Content-Type differs: jinzhi '$(ctype "$BENCH_TMP/jinzhi.headers")' vs nginx '$(ctype "$BENCH_TMP/nginx.headers")'"
 
@@ -214,37 +170,23 @@ check_same nginx-log "$NG_LOG_BASE$PATH_Q"
 
 declare -A URL=([nginx]="$NG_BASE$PATH_Q" [nginx-log]="$NG_LOG_BASE$PATH_Q"
                 [jinzhi]="$JZ_BASE$PATH_Q" [jinzhi+cookie]="$JZ_BASE$PATH_Q")
+# shellcheck disable=SC2034  # CPU is filled by wrk_cpu, read by round_median and round_list
 declare -A RPS CPU P50 P99
 ERRORS=()
 ORDER=(nginx nginx-log jinzhi jinzhi+cookie)
 
 # run_series NAME SECS — wrk against NAME, with the server's CPU time around it.
+# CPU[NAME,RUN_ID] = the server's CPU µs per request.
 run_series() {
-  local name="$1" secs="$2" t0 t1 pids=() p extra=()
-  if [[ "$name" == nginx* ]]; then pids=("$NG_MASTER" $(pgrep -P "$NG_MASTER" || true)); else pids=("$JZ_PID"); fi
+  local name="$1" server="$JZ_PID" extra=()
+  [[ "$name" == nginx* ]] && server="$(nginx_pids)"
   [[ "$name" == "jinzhi+cookie" ]] && extra=(-H "$COOKIE_HDR")
-  t0=0; for p in "${pids[@]}"; do t0=$((t0 + $(cpu_ticks "$p"))); done
-  wrk_run "$name" "$secs" "${URL[$name]}" "${extra[@]+"${extra[@]}"}"
-  t1=0; for p in "${pids[@]}"; do t1=$((t1 + $(cpu_ticks "$p"))); done
-  CPU_US="$(cpu_us_per_request "$t0" "$t1" "$WRK_REQS")"
+  wrk_cpu "$name" "$2" "${URL[$name]}" "$server" "${extra[@]+"${extra[@]}"}"
 }
 
-log "warm-up: 2 s each"
-RUN_ID=warmup
-for name in "${ORDER[@]}"; do run_series "$name" 2; done
-
+wrk_warmup run_series "${ORDER[@]}"
 JZ_RSS_BEFORE="$(proc_kb "$JZ_PID" VmRSS)"
-for ((r = 1; r <= ROUNDS; r++)); do
-  rot=$(( (r - 1) % ${#ORDER[@]} ))
-  this=("${ORDER[@]:rot}" "${ORDER[@]:0:rot}")
-  RUN_ID="$r"
-  for name in "${this[@]}"; do
-    log "round $r/$ROUNDS: $name (${DURATION}s)"
-    run_series "$name" "$DURATION"
-    RPS["$name,$r"]="$WRK_RPS"
-    CPU["$name,$r"]="$CPU_US"
-  done
-done
+wrk_rounds run_series "${ORDER[@]}"
 
 # The page still answers, and at once shows a change: a second inspection moves the due date.
 cat >"$BENCH_TMP/inspection2.json" <<EOF
@@ -265,20 +207,9 @@ fi
 
 JZ_HWM="$(proc_kb "$JZ_PID" VmHWM)"
 JZ_RSS="$(proc_kb "$JZ_PID" VmRSS)"
-NG_MASTER_HWM="$(proc_kb "$NG_MASTER" VmHWM)"
-NG_WORKER_HWM=()
-for w in $(pgrep -P "$NG_MASTER" || true); do NG_WORKER_HWM+=("$(proc_kb "$w" VmHWM)"); done
-kill -TERM "$JZ_PID" 2>/dev/null || true
-JZ_STOP="did not stop within 10 s of SIGTERM"
-for ((i = 0; i < 100; i++)); do
-  if ! kill -0 "$JZ_PID" 2>/dev/null; then
-    rc=0; wait "$JZ_WRAPPER" 2>/dev/null || rc=$?
-    if ((rc == 0)); then JZ_STOP="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-    else JZ_STOP="exited with status $rc (128+n = killed by signal n)"; fi
-    break
-  fi
-  sleep 0.1
-done
+nginx_hwm
+serve_stop "$JZ_PID" "$JZ_WRAPPER"
+JZ_STOP="$SERVE_STOP"
 
 # ---------------------------------------------------------------- report
 
@@ -311,16 +242,10 @@ echo
 echo "server CPU per request, µs (user + system from /proc/PID/stat during the run / requests wrk completed;"
 echo "nginx = master + workers), median over rounds:"
 for name in "${ORDER[@]}"; do
-  vals=(); for ((r = 1; r <= ROUNDS; r++)); do vals+=("${CPU[$name,$r]}"); done
-  printf '  %-14s %8.2f   (rounds: %s)\n' "$name" "$(median "${vals[@]}")" "${vals[*]}"
+  printf '  %-14s %8.2f   (rounds: %s)\n' "$name" "$(round_median CPU "$name")" "$(round_list CPU "$name")"
 done
 echo
-echo "latency (wrk p50 / p99 per round):"
-for ((r = 1; r <= ROUNDS; r++)); do
-  line="  round $r"
-  for name in "${ORDER[@]}"; do line+="  $name ${P50[$name,$r]}/${P99[$name,$r]}"; done
-  echo "$line"
-done
+print_latency "${ORDER[@]}"
 echo
 echo "peak RSS after load (VmHWM):"
 echo "  jinzhi serve (pid $JZ_PID): $(mib "$JZ_HWM") MiB peak; RSS $(mib "$JZ_RSS_BEFORE") MiB before the rounds, $(mib "$JZ_RSS") MiB after"

@@ -20,15 +20,9 @@
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
 . "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10}"
-ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
-WRK_THREADS="${WRK_THREADS:-1}"
+wrk_params
 JINZHI_LOG="${JINZHI_LOG:-file}"
 SEED="${SEED:-1}"
-BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
-[[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
-[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
 [[ "$JINZHI_LOG" == file || "$JINZHI_LOG" == null ]] || die "JINZHI_LOG must be file or null"
 
 ensure_tools wrk:wrk nginx:nginx-light curl:curl python3:python3 timeout:coreutils
@@ -38,7 +32,7 @@ make_tmp get
 # Servers live at most as long as the whole measurement plus a margin, then stop by themselves.
 MAX_LIFE=$(( 120 + ROUNDS * 3 * (DURATION + 5) + 60 ))
 
-[[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
+bench_login_param
 if [[ -n "${AUTH_COOKIE:-}" ]]; then
   log "WARNING: AUTH_COOKIE from the environment is ignored: the script signs in itself on a fresh DB"
 fi
@@ -47,9 +41,7 @@ CURL_AUTH=() WRK_AUTH=()
 
 # ---------------------------------------------------------------- demo DB + jinzhi
 
-log "creating small demo DB (seed $SEED)"
-timeout --foreground 600 "$JINZHI" demo --db "$BENCH_TMP/demo.db" --scale small --seed "$SEED" \
-  >"$BENCH_TMP/demo.out" 2>&1 || { cat "$BENCH_TMP/demo.out" >&2; die "jinzhi demo failed"; }
+small_demo "$BENCH_TMP/demo.db"
 
 # An account for the benchmark, with a random password that stays in the temp dir (mode 600;
 # given to jinzhi on stdin, never as an argument). sysadmin: the whole registry in scope.
@@ -60,12 +52,8 @@ JZ_ARGS=(serve --db "$BENCH_TMP/demo.db" --listen "127.0.0.1:$JZ_PORT")
 [[ -n "${JINZHI_THREADS:-}" ]] && JZ_ARGS+=(--threads "$JINZHI_THREADS")
 if [[ "$JINZHI_LOG" == file ]]; then JZ_ERR="$BENCH_TMP/jinzhi.log"; else JZ_ERR=/dev/null; fi
 log "starting: jinzhi ${JZ_ARGS[*]} 2>$JZ_ERR"
-spawn_bounded "$MAX_LIFE" "$BENCH_TMP/jinzhi.pid" "$BENCH_TMP/jinzhi.stdout" "$JZ_ERR" \
-  "$JINZHI" "${JZ_ARGS[@]}"
-JZ_WRAPPER=$SPAWNED
-JZ_PID="$(cat "$BENCH_TMP/jinzhi.pid")"
-JZ_BASE="http://127.0.0.1:$JZ_PORT"
-wait_http_200 "$JZ_BASE/api/v1/health" 30 "$JZ_PID" || die "jinzhi serve did not become ready"
+serve_start jinzhi "$JZ_PORT" "$JZ_ERR" 30 "$JINZHI" "${JZ_ARGS[@]}" || die "jinzhi serve did not become ready"
+JZ_WRAPPER=$SERVE_WRAPPER JZ_PID=$SERVE_PID JZ_BASE=$SERVE_BASE
 
 # Sign in; the session cookie goes on every request from here on.
 SESSION="$(login_session "$JZ_BASE" "$BENCH_TMP/login.json")" || die "could not sign in as $BENCH_LOGIN"
@@ -106,32 +94,10 @@ BODY_BYTES="$(stat -c %s "$STATIC")"
 
 # Two server blocks in one nginx: the same workers serve both, one without and one
 # with an access log, so the logging cost can be seen on its own.
-NG_PORT="$(free_port)"
-NG_LOG_PORT="$(free_port)"
-while [[ "$NG_LOG_PORT" == "$NG_PORT" || "$NG_LOG_PORT" == "$JZ_PORT" ]]; do NG_LOG_PORT="$(free_port)"; done
-NGX="$BENCH_TMP/nginx"
-mkdir -p "$NGX"
-NGV="$(nginx -V 2>&1)"
-TEMP_PATHS="client_body_temp_path $NGX/body;"
-for m in proxy fastcgi uwsgi scgi; do
-  grep -q -- "--without-http_${m}_module" <<<"$NGV" || TEMP_PATHS+=" ${m}_temp_path $NGX/$m;"
-done
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 4096; }
-http {
-    types { }
-    default_type "application/json; charset=utf-8";
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    open_file_cache max=64 inactive=60s;
-    keepalive_requests 100000;
-    keepalive_timeout 75s;
-    server_tokens off;
+NG_PORT="$(free_port_except "$JZ_PORT")"
+NG_LOG_PORT="$(free_port_except "$JZ_PORT" "$NG_PORT")"
+nginx_prepare
+{ nginx_conf_head '"application/json; charset=utf-8"'; cat <<EOF
     # The same extra headers Jinzhi sends on every answer, so both write similar headers.
     add_header X-Request-Id \$request_id;
     add_header X-Content-Type-Options nosniff;
@@ -151,26 +117,16 @@ http {
     }
 }
 EOF
-nginx -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$NGX/configtest.err" ||
-  { cat "$NGX/configtest.err" >&2; die "nginx config test failed"; }
-log "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)"
-spawn_bounded "$MAX_LIFE" "$NGX/wrapper-child.pid" "$NGX/stdout" "$NGX/stderr" \
-  nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log"
-NG_MASTER="$(cat "$NGX/wrapper-child.pid")"
+} >"$NGX/nginx.conf"
 NG_BASE="http://127.0.0.1:$NG_PORT"
 NG_LOG_BASE="http://127.0.0.1:$NG_LOG_PORT"
-wait_http_200 "$NG_BASE$PATH_Q" 15 "$NG_MASTER" || { cat "$NGX/error.log" >&2; die "nginx did not become ready"; }
+nginx_start "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)" "$NG_BASE$PATH_Q"
 wait_http_200 "$NG_LOG_BASE$PATH_Q" 15 "$NG_MASTER" || die "nginx (logging) did not become ready"
 
 # ---------------------------------------------------------------- same bytes?
 
-check_same() {   # check_same NAME URL — 200, same body as jinzhi's; prints its headers
-  local name="$1" url="$2" code
-  code="$(curl -sS --max-time 10 "${CURL_AUTH[@]+"${CURL_AUTH[@]}"}" -D "$BENCH_TMP/$name.headers" \
-    -o "$BENCH_TMP/$name.body" -w '%{http_code}' "$url")"
-  [[ "$code" == 200 ]] || die "$name answered $code for $url"
-  cmp -s "$STATIC" "$BENCH_TMP/$name.body" || die "$name body differs from jinzhi's first answer"
-}
+# check_same NAME URL — 200, the same body as jinzhi's first answer; headers saved.
+check_same() { fetch_same "$1" "$2" "$STATIC" "${CURL_AUTH[@]+"${CURL_AUTH[@]}"}"; }
 check_same jinzhi "$JZ_BASE$PATH_Q"        # jinzhi is stable across requests
 check_same nginx "$NG_BASE$PATH_Q"
 check_same nginx-log "$NG_LOG_BASE$PATH_Q"
@@ -179,10 +135,10 @@ check_same nginx-log "$NG_LOG_BASE$PATH_Q"
 
 # ---------------------------------------------------------------- measure
 
-# run_wrk NAME URL SECONDS — runs wrk, sets WRK_RPS; records wrk's error lines.
-# (Not called in $(...): it sets globals.)
+# run_wrk NAME SECONDS — runs wrk against NAME with the session cookie, sets WRK_RPS;
+# records wrk's error lines. (Not called in $(...): it sets globals.)
 run_wrk() {
-  wrk_run "$1" "$3" "$2" "${WRK_AUTH[@]+"${WRK_AUTH[@]}"}"
+  wrk_run "$1" "$2" "${URL[$1]}" "${WRK_AUTH[@]+"${WRK_AUTH[@]}"}"
 }
 
 declare -A URL=([nginx]="$NG_BASE$PATH_Q" [nginx-log]="$NG_LOG_BASE$PATH_Q" [jinzhi]="$JZ_BASE$PATH_Q")
@@ -190,50 +146,22 @@ declare -A RPS P50 P99
 ERRORS=()
 ORDER=(nginx nginx-log jinzhi)
 
-log "warm-up: 2 s each"
-RUN_ID=warmup
-for name in "${ORDER[@]}"; do run_wrk "$name" "${URL[$name]}" 2; done
-
+wrk_warmup run_wrk "${ORDER[@]}"
 JZ_RSS_BEFORE="$(proc_kb "$JZ_PID" VmRSS)"
-for ((r = 1; r <= ROUNDS; r++)); do
-  # Rotate the order each round so no server always runs first or last.
-  rot=$(( (r - 1) % 3 ))
-  this=("${ORDER[@]:rot}" "${ORDER[@]:0:rot}")
-  RUN_ID="$r"
-  for name in "${this[@]}"; do
-    log "round $r/$ROUNDS: $name (${DURATION}s)"
-    run_wrk "$name" "${URL[$name]}" "$DURATION"
-    RPS["$name,$r"]="$WRK_RPS"
-  done
-done
+wrk_rounds run_wrk "${ORDER[@]}"
 
 # ---------------------------------------------------------------- memory, shutdown
 
 JZ_HWM="$(proc_kb "$JZ_PID" VmHWM)"
 JZ_RSS="$(proc_kb "$JZ_PID" VmRSS)"
-NG_MASTER_HWM="$(proc_kb "$NG_MASTER" VmHWM)"
-NG_WORKERS=()
-NG_WORKER_HWM=()
-for w in $(pgrep -P "$NG_MASTER" || true); do
-  NG_WORKERS+=("$w")
-  NG_WORKER_HWM+=("$(proc_kb "$w" VmHWM)")
-done
+nginx_hwm
 JZ_LOG_LINES="n/a"
 [[ "$JZ_ERR" != /dev/null ]] && JZ_LOG_LINES="$(wc -l <"$JZ_ERR")"
 NG_LOG_LINES="$(wc -l <"$NGX/access.log" 2>/dev/null || echo 0)"
 
 # jinzhi must stop cleanly on SIGTERM: signal the server itself, then wait for its wrapper.
-kill -TERM "$JZ_PID" 2>/dev/null || true
-JZ_STOP="did not stop within 10 s of SIGTERM"
-for ((i = 0; i < 100; i++)); do
-  if ! kill -0 "$JZ_PID" 2>/dev/null; then
-    rc=0; wait "$JZ_WRAPPER" 2>/dev/null || rc=$?
-    if ((rc == 0)); then JZ_STOP="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-    else JZ_STOP="exited with status $rc (128+n = killed by signal n)"; fi
-    break
-  fi
-  sleep 0.1
-done
+serve_stop "$JZ_PID" "$JZ_WRAPPER"
+JZ_STOP="$SERVE_STOP"
 
 # ---------------------------------------------------------------- report
 

@@ -67,6 +67,38 @@ resolve_jinzhi() {
   [[ -x "$JINZHI" ]] || die "no jinzhi binary at $JINZHI"
 }
 
+# build_targets BUILD TARGET... — build the targets in BUILD as RelWithDebInfo (output to
+# $BENCH_TMP/build.log; its tail and a message on failure).
+build_targets() {
+  local build="$1"; shift
+  local blog="$BENCH_TMP/build.log"
+  if ! ( cd "$REPO_ROOT" &&
+         cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+         cmake --build "$build" -j2 --target "$@" ) >"$blog" 2>&1; then
+    tail -n 40 "$blog" >&2
+    die "build failed (cmake -S . -B $build -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build $build --target $*)"
+  fi
+}
+
+# ---------------------------------------------------------------- parameters
+
+# wrk_params — DURATION (default 10), ROUNDS (default 3, 1..50), CONNECTIONS (default 64) and
+# WRK_THREADS (default 1) from the environment, checked.
+wrk_params() {
+  DURATION="${DURATION:-10}"
+  ROUNDS="${ROUNDS:-3}"
+  CONNECTIONS="${CONNECTIONS:-64}"
+  WRK_THREADS="${WRK_THREADS:-1}"
+  [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
+  [[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
+}
+
+# bench_login_param — BENCH_LOGIN (default bench-wrk) from the environment, checked.
+bench_login_param() {
+  BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
+  [[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
+}
+
 # ---------------------------------------------------------------- temp dir + cleanup
 
 BENCH_PIDS=()          # processes this script started (the `timeout` wrappers)
@@ -132,6 +164,126 @@ spawn_bounded() {
   die "process did not start: $*"
 }
 
+# ---------------------------------------------------------------- jinzhi serve
+
+# small_demo DB — `jinzhi demo --scale small --seed $SEED` into DB (bounded, output to
+# $BENCH_TMP/demo.out, shown on failure).
+small_demo() {
+  log "creating small demo DB (seed $SEED)"
+  timeout --foreground 600 "$JINZHI" demo --db "$1" --scale small --seed "$SEED" \
+    >"$BENCH_TMP/demo.out" 2>&1 || { cat "$BENCH_TMP/demo.out" >&2; die "jinzhi demo failed"; }
+}
+
+# serve_start NAME PORT ERRFILE WAIT_SECS BINARY ARGS... — start BINARY ARGS (a `serve` on
+# 127.0.0.1:PORT) under spawn_bounded for MAX_LIFE seconds, stdout to $BENCH_TMP/NAME.stdout,
+# stderr to ERRFILE; sets SERVE_PID (the server), SERVE_WRAPPER (its timeout wrapper) and
+# SERVE_BASE (http://127.0.0.1:PORT), then waits up to WAIT_SECS for /api/v1/health to answer
+# 200: returns 1 when it does not (the caller says what failed).
+# shellcheck disable=SC2034  # SERVE_* are for the calling script
+serve_start() {
+  local name="$1" port="$2" err="$3" wait_s="$4"; shift 4
+  spawn_bounded "$MAX_LIFE" "$BENCH_TMP/$name.pid" "$BENCH_TMP/$name.stdout" "$err" "$@"
+  SERVE_WRAPPER=$SPAWNED
+  SERVE_PID="$(cat "$BENCH_TMP/$name.pid")"
+  SERVE_BASE="http://127.0.0.1:$port"
+  wait_http_200 "$SERVE_BASE/api/v1/health" "$wait_s" "$SERVE_PID"
+}
+
+# serve_stop PID WRAPPER — SIGTERM to the server PID, wait up to 10 s; sets SERVE_STOP to how it
+# ended ("exited 0 after N s", "exited with status N ...", or that it did not stop).
+# shellcheck disable=SC2034  # SERVE_STOP is for the calling script
+serve_stop() {
+  local pid="$1" wrapper="$2" i rc
+  kill -TERM "$pid" 2>/dev/null || true
+  SERVE_STOP="did not stop within 10 s of SIGTERM"
+  for ((i = 0; i < 100; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rc=0; wait "$wrapper" 2>/dev/null || rc=$?
+      if ((rc == 0)); then SERVE_STOP="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
+      else SERVE_STOP="exited with status $rc (128+n = killed by signal n)"; fi
+      break
+    fi
+    sleep 0.1
+  done
+}
+
+# ---------------------------------------------------------------- nginx
+
+# nginx_prepare — makes $BENCH_TMP/nginx (NGX) and sets NGV (nginx -V) and TEMP_PATHS (the temp
+# path directives of the modules this nginx has, all inside NGX).
+nginx_prepare() {
+  local m
+  NGX="$BENCH_TMP/nginx"
+  mkdir -p "$NGX"
+  NGV="$(nginx -V 2>&1)"
+  TEMP_PATHS="client_body_temp_path $NGX/body;"
+  for m in proxy fastcgi uwsgi scgi; do
+    grep -q -- "--without-http_${m}_module" <<<"$NGV" || TEMP_PATHS+=" ${m}_temp_path $NGX/$m;"
+  done
+}
+
+# nginx_conf_head [DEFAULT_TYPE] — the start of every benchmark nginx.conf, up to and inside
+# `http {`: one master in the foreground, its files in NGX, workers = cores, static files with
+# sendfile and an open-file cache, long keep-alive. The caller writes the rest and the
+# closing brace.
+nginx_conf_head() {
+  cat <<EOF
+worker_processes auto;
+daemon off;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log warn;
+events { worker_connections 4096; }
+http {
+    types { }
+EOF
+  [[ -z "${1:-}" ]] || printf '    default_type %s;\n' "$1"
+  cat <<EOF
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    open_file_cache max=64 inactive=60s;
+    keepalive_requests 100000;
+    keepalive_timeout 75s;
+    server_tokens off;
+EOF
+}
+
+# nginx_start MESSAGE READY_URL — test $NGX/nginx.conf, start nginx under spawn_bounded for
+# MAX_LIFE seconds, wait up to 15 s for READY_URL to answer 200; sets NG_MASTER.
+nginx_start() {
+  nginx -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$NGX/configtest.err" ||
+    { cat "$NGX/configtest.err" >&2; die "nginx config test failed"; }
+  log "$1"
+  spawn_bounded "$MAX_LIFE" "$NGX/wrapper-child.pid" "$NGX/stdout" "$NGX/stderr" \
+    nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log"
+  NG_MASTER="$(cat "$NGX/wrapper-child.pid")"
+  wait_http_200 "$2" 15 "$NG_MASTER" || { cat "$NGX/error.log" >&2; die "nginx did not become ready"; }
+}
+
+# nginx_hwm — NG_WORKERS (nginx's workers now), NG_MASTER_HWM and NG_WORKER_HWM (their VmHWM).
+# shellcheck disable=SC2034  # NG_* are for the calling script
+nginx_hwm() {
+  local w
+  NG_MASTER_HWM="$(proc_kb "$NG_MASTER" VmHWM)"
+  NG_WORKERS=() NG_WORKER_HWM=()
+  for w in $(pgrep -P "$NG_MASTER" || true); do
+    NG_WORKERS+=("$w")
+    NG_WORKER_HWM+=("$(proc_kb "$w" VmHWM)")
+  done
+}
+
+# fetch_same NAME URL EXPECTED_FILE [curl options...] — GET URL into $BENCH_TMP/NAME.body and
+# .headers (raw: curl decompresses nothing without --compressed); dies unless the answer is 200
+# with a body byte-identical to EXPECTED_FILE.
+fetch_same() {
+  local name="$1" url="$2" want="$3" code; shift 3
+  code="$(curl -sS --max-time 10 "$@" -D "$BENCH_TMP/$name.headers" \
+    -o "$BENCH_TMP/$name.body" -w '%{http_code}' "$url")"
+  [[ "$code" == 200 ]] || die "$name answered $code for $url"
+  cmp -s "$want" "$BENCH_TMP/$name.body" ||
+    die "$name: body of $url differs from ${want#"$BENCH_TMP/"} ($(stat -c %s "$BENCH_TMP/$name.body") bytes)"
+}
+
 # ---------------------------------------------------------------- network
 
 # free_port — print a TCP port on 127.0.0.1 that is free right now.
@@ -143,6 +295,16 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
 s.close()
 EOF
+}
+
+# free_port_except PORT... — a free port (as free_port) that is none of PORT....
+free_port_except() {
+  local port used again=1
+  while ((again)); do
+    port="$(free_port)"; again=0
+    for used in "$@"; do [[ "$port" == "$used" ]] && again=1; done
+  done
+  printf '%s\n' "$port"
 }
 
 # wait_http_200 URL TIMEOUT_SECS [PID] — poll until URL answers 200; fail on timeout
@@ -269,6 +431,96 @@ cpu_us_per_request() {
 
 # cpu_ticks PID — user + system clock ticks of a process so far (0 when it is gone).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# ticks_of PID... — cpu_ticks summed over the processes.
+ticks_of() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(cpu_ticks "$p"))); done
+  echo "$t"
+}
+
+# nginx_pids — nginx's master and workers, space-separated.
+nginx_pids() {
+  local workers
+  workers="$(pgrep -P "$NG_MASTER" | tr '\n' ' ' || true)"
+  echo "$NG_MASTER $workers"
+}
+
+# wrk_cpu NAME SECS URL "PID..." [wrk options...] — wrk_run, and the CPU the processes PID...
+# (the server) spent meanwhile per request completed, in µs, into CPU[NAME,RUN_ID] (the caller
+# declares CPU). (Not called in $(...): it sets globals.)
+wrk_cpu() {
+  local name="$1" secs="$2" url="$3" pid_list t0
+  read -ra pid_list <<<"$4"
+  shift 4
+  t0="$(ticks_of "${pid_list[@]}")"
+  wrk_run "$name" "$secs" "$url" "$@"
+  CPU["$name,$RUN_ID"]="$(cpu_us_per_request "$t0" "$(ticks_of "${pid_list[@]}")" "$WRK_REQS")"
+}
+
+# wrk_warmup SERIES NAME... — SERIES NAME 2 for each NAME, with RUN_ID=warmup.
+# wrk_rounds SERIES NAME... — ROUNDS rounds (RUN_ID 1..ROUNDS) of SERIES NAME DURATION for each
+# NAME, the order rotated by one each round so that no series always runs first or last; stores
+# RPS[NAME,round] from WRK_RPS. SERIES is a function that runs wrk_run (it may store more per
+# round under RUN_ID). (Not called in $(...): they set globals.)
+wrk_warmup() {
+  local series="$1" name; shift
+  log "warm-up: 2 s each"
+  RUN_ID=warmup
+  for name in "$@"; do "$series" "$name" 2; done
+}
+wrk_rounds() {
+  local series="$1" order r rot name this; shift
+  order=("$@")
+  for ((r = 1; r <= ROUNDS; r++)); do
+    rot=$(( (r - 1) % ${#order[@]} ))
+    this=("${order[@]:rot}" "${order[@]:0:rot}")
+    RUN_ID="$r"
+    for name in "${this[@]}"; do
+      log "round $r/$ROUNDS: $name (${DURATION}s)"
+      "$series" "$name" "$DURATION"
+      RPS["$name,$r"]="$WRK_RPS"
+    done
+  done
+}
+
+# Per-round figures (rounds 1..ROUNDS of an array KEYED "NAME,round"):
+# round_median ARRAY NAME — their median; ratio_median A B — median of the per-round ratios
+# RPS[A,r]/RPS[B,r]; round_list ARRAY NAME — them, space-separated.
+round_median() {
+  local -n arr="$1"
+  local vals=() r
+  for ((r = 1; r <= ROUNDS; r++)); do vals+=("${arr[$2,$r]}"); done
+  median "${vals[@]}"
+}
+ratio_median() {
+  local vals=() r
+  for ((r = 1; r <= ROUNDS; r++)); do vals+=("$(ratio "${RPS[$1,$r]}" "${RPS[$2,$r]}")"); done
+  median "${vals[@]}"
+}
+round_list() {
+  local -n arr="$1"
+  local vals=() r
+  for ((r = 1; r <= ROUNDS; r++)); do vals+=("${arr[$2,$r]}"); done
+  echo "${vals[*]}"
+}
+
+# print_latency NAME... — wrk's p50 / p99 of each series, a line per round.
+print_latency() {
+  local r name line
+  echo "latency (wrk p50 / p99 per round):"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line="  round $r"
+    for name in "$@"; do line+="  $name ${P50[$name,$r]}/${P99[$name,$r]}"; done
+    echo "$line"
+  done
+}
+
+# hdr FILE NAME — the value of header NAME (any case) in a saved header block; the first one.
+hdr() {
+  tr -d '\r' <"$1" | awk -v k="$2" -F': ' \
+    'tolower($1) == tolower(k) { print substr($0, length($1) + 3); exit }'
+}
 
 # Saved response header blocks (curl -D FILE): hdr_bytes FILE — their size; hdr_names FILE —
 # the header names; ctype FILE — the Content-Type.

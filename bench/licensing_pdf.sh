@@ -35,13 +35,7 @@ make_tmp licensing-pdf
 # ---------------------------------------------------------------- build
 
 log "building lc_pdf_bench (RelWithDebInfo) in $BUILD"
-blog="$BENCH_TMP/build.log"
-if ! ( cd "$REPO_ROOT" &&
-       cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-       cmake --build "$BUILD" -j2 --target lc_pdf_bench ) >"$blog" 2>&1; then
-  tail -n 40 "$blog" >&2
-  die "build failed (cmake --build $BUILD --target lc_pdf_bench)"
-fi
+build_targets "$BUILD" lc_pdf_bench
 
 # ---------------------------------------------------------------- run
 

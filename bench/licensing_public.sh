@@ -24,14 +24,9 @@
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
 . "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10}"
-ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
-WRK_THREADS="${WRK_THREADS:-1}"
+wrk_params
 SEED="${SEED:-1}"
 LICENSING="${LICENSING:-large}"
-[[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
-[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
 [[ "$LICENSING" == large || "$LICENSING" == small ]] || die "LICENSING must be large or small"
 
 ensure_tools wrk:wrk nginx:nginx-light curl:curl python3:python3 timeout:coreutils
@@ -60,8 +55,7 @@ BASE_URL="https://jinzhi.example.org"
 JZ_ERR="$BENCH_TMP/jinzhi.log"
 JZ_RL_ERR="$BENCH_TMP/jinzhi-rl.log"
 JZ_PORT="$(free_port)"
-JZ_RL_PORT="$(free_port)"
-while [[ "$JZ_RL_PORT" == "$JZ_PORT" ]]; do JZ_RL_PORT="$(free_port)"; done
+JZ_RL_PORT="$(free_port_except "$JZ_PORT")"
 JZ_ARGS=(serve --db "$BENCH_TMP/demo.db" --listen "127.0.0.1:$JZ_PORT" --web-root= --public-rate-limit 0)
 JZ_RL_ARGS=(serve --db "$BENCH_TMP/demo.db" --listen "127.0.0.1:$JZ_RL_PORT" --web-root=
             --public-rate-limit 6000000 --public-rate-burst 100000)
@@ -69,18 +63,13 @@ if [[ -n "${JINZHI_THREADS:-}" ]]; then
   JZ_ARGS+=(--threads "$JINZHI_THREADS"); JZ_RL_ARGS+=(--threads "$JINZHI_THREADS")
 fi
 log "starting: JINZHI_PUBLIC_BASE_URL=$BASE_URL jinzhi ${JZ_ARGS[*]}"
-JINZHI_PUBLIC_BASE_URL="$BASE_URL" spawn_bounded "$MAX_LIFE" "$BENCH_TMP/jinzhi.pid" \
-  "$BENCH_TMP/jinzhi.stdout" "$JZ_ERR" "$JINZHI" "${JZ_ARGS[@]}"
-JZ_WRAPPER=$SPAWNED
-JZ_PID="$(cat "$BENCH_TMP/jinzhi.pid")"
+JINZHI_PUBLIC_BASE_URL="$BASE_URL" serve_start jinzhi "$JZ_PORT" "$JZ_ERR" 60 "$JINZHI" "${JZ_ARGS[@]}" ||
+  die "jinzhi serve did not become ready"
+JZ_WRAPPER=$SERVE_WRAPPER JZ_PID=$SERVE_PID JZ_BASE=$SERVE_BASE
 log "starting: JINZHI_PUBLIC_BASE_URL=$BASE_URL jinzhi ${JZ_RL_ARGS[*]}"
-JINZHI_PUBLIC_BASE_URL="$BASE_URL" spawn_bounded "$MAX_LIFE" "$BENCH_TMP/jinzhi-rl.pid" \
-  "$BENCH_TMP/jinzhi-rl.stdout" "$JZ_RL_ERR" "$JINZHI" "${JZ_RL_ARGS[@]}"
-JZ_RL_PID="$(cat "$BENCH_TMP/jinzhi-rl.pid")"
-JZ_BASE="http://127.0.0.1:$JZ_PORT"
-JZ_RL_BASE="http://127.0.0.1:$JZ_RL_PORT"
-wait_http_200 "$JZ_BASE/api/v1/health" 60 "$JZ_PID" || die "jinzhi serve did not become ready"
-wait_http_200 "$JZ_RL_BASE/api/v1/health" 60 "$JZ_RL_PID" || die "jinzhi serve (limited) did not become ready"
+JINZHI_PUBLIC_BASE_URL="$BASE_URL" serve_start jinzhi-rl "$JZ_RL_PORT" "$JZ_RL_ERR" 60 "$JINZHI" "${JZ_RL_ARGS[@]}" ||
+  die "jinzhi serve (limited) did not become ready"
+JZ_RL_PID=$SERVE_PID JZ_RL_BASE=$SERVE_BASE
 
 # ---------------------------------------------------------------- one licence
 
@@ -109,7 +98,6 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]=
 chmod -R a+rX "$WWW"
 HTML_BYTES="$(stat -c %s "$STATIC_HTML")"
 JSON_BYTES="$(stat -c %s "$STATIC_JSON")"
-hdr() { tr -d '\r' <"$1" | awk -v k="$(tr 'A-Z' 'a-z' <<<"$2")" -F': ' 'tolower($1) == k { print substr($0, length($1) + 3) }'; }
 HTML_CSP="$(hdr "$BENCH_TMP/jz-html.headers" Content-Security-Policy)"
 JSON_CSP="$(hdr "$BENCH_TMP/jz-json.headers" Content-Security-Policy)"
 JZ_CACHE="$(hdr "$BENCH_TMP/jz-html.headers" Cache-Control)"
@@ -121,30 +109,9 @@ COND="$(curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{size_download}' -
 
 # ---------------------------------------------------------------- nginx
 
-NG_PORT="$(free_port)"
-while [[ "$NG_PORT" == "$JZ_PORT" || "$NG_PORT" == "$JZ_RL_PORT" ]]; do NG_PORT="$(free_port)"; done
-NGX="$BENCH_TMP/nginx"
-mkdir -p "$NGX"
-NGV="$(nginx -V 2>&1)"
-TEMP_PATHS="client_body_temp_path $NGX/body;"
-for m in proxy fastcgi uwsgi scgi; do
-  grep -q -- "--without-http_${m}_module" <<<"$NGV" || TEMP_PATHS+=" ${m}_temp_path $NGX/$m;"
-done
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 4096; }
-http {
-    types { }
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    open_file_cache max=64 inactive=60s;
-    keepalive_requests 100000;
-    keepalive_timeout 75s;
-    server_tokens off;
+NG_PORT="$(free_port_except "$JZ_PORT" "$JZ_RL_PORT")"
+nginx_prepare
+{ nginx_conf_head ""; cat <<EOF
     access_log off;
     $TEMP_PATHS
     server {
@@ -172,14 +139,9 @@ http {
     }
 }
 EOF
-nginx -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$NGX/configtest.err" ||
-  { cat "$NGX/configtest.err" >&2; die "nginx config test failed"; }
-log "starting nginx on port $NG_PORT (access_log off)"
-spawn_bounded "$MAX_LIFE" "$NGX/wrapper-child.pid" "$NGX/stdout" "$NGX/stderr" \
-  nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log"
-NG_MASTER="$(cat "$NGX/wrapper-child.pid")"
+} >"$NGX/nginx.conf"
 NG_BASE="http://127.0.0.1:$NG_PORT"
-wait_http_200 "$NG_BASE$PATH_Q" 15 "$NG_MASTER" || { cat "$NGX/error.log" >&2; die "nginx did not become ready"; }
+nginx_start "starting nginx on port $NG_PORT (access_log off)" "$NG_BASE$PATH_Q"
 
 # ---------------------------------------------------------------- same bytes?
 
@@ -193,10 +155,7 @@ extra_of() { [[ "$1" == jinzhi*-json ]] && printf '%s\n' -H 'Accept: application
 
 for name in "${ORDER[@]}"; do
   mapfile -t extra < <(extra_of "$name")
-  code="$(curl -sS --max-time 10 "${extra[@]+"${extra[@]}"}" -D "$BENCH_TMP/$name.headers" \
-    -o "$BENCH_TMP/$name.body" -w '%{http_code}' "${URL[$name]}")"
-  [[ "$code" == 200 ]] || die "$name answered $code for ${URL[$name]}"
-  cmp -s "${STATIC[${name##*-}]}" "$BENCH_TMP/$name.body" || die "$name body differs from jinzhi's first answer"
+  fetch_same "$name" "${URL[$name]}" "${STATIC[${name##*-}]}" "${extra[@]+"${extra[@]}"}"
 done
 for kind in html json; do
   [[ "$(ctype "$BENCH_TMP/nginx-$kind.headers")" == "$(ctype "$BENCH_TMP/jinzhi-$kind.headers")" ]] ||
@@ -205,39 +164,25 @@ done
 
 # ---------------------------------------------------------------- measure
 
+# shellcheck disable=SC2034  # CPU is filled by wrk_cpu, read by round_median and round_list
 declare -A RPS CPU P50 P99
 ERRORS=()
 
+# run_series NAME SECS — wrk against NAME; CPU[NAME,RUN_ID] = the server's CPU µs per request.
 run_series() {
-  local name="$1" secs="$2" t0 t1 pids=() p extra=()
+  local name="$1" server extra=()
   case "$name" in
-    nginx*) pids=("$NG_MASTER" $(pgrep -P "$NG_MASTER" || true)) ;;
-    jinzhi-rl*) pids=("$JZ_RL_PID") ;;
-    *) pids=("$JZ_PID") ;;
+    nginx*) server="$(nginx_pids)" ;;
+    jinzhi-rl*) server="$JZ_RL_PID" ;;
+    *) server="$JZ_PID" ;;
   esac
   mapfile -t extra < <(extra_of "$name")
-  t0=0; for p in "${pids[@]}"; do t0=$((t0 + $(cpu_ticks "$p"))); done
-  wrk_run "$name" "$secs" "${URL[$name]}" "${extra[@]+"${extra[@]}"}"
-  t1=0; for p in "${pids[@]}"; do t1=$((t1 + $(cpu_ticks "$p"))); done
-  CPU_US="$(cpu_us_per_request "$t0" "$t1" "$WRK_REQS")"
+  wrk_cpu "$name" "$2" "${URL[$name]}" "$server" "${extra[@]+"${extra[@]}"}"
 }
 
-log "warm-up: 2 s each"
-RUN_ID=warmup
-for name in "${ORDER[@]}"; do run_series "$name" 2; done
-
+wrk_warmup run_series "${ORDER[@]}"
 JZ_RSS_BEFORE="$(proc_kb "$JZ_PID" VmRSS)"
-for ((r = 1; r <= ROUNDS; r++)); do
-  rot=$(( (r - 1) % ${#ORDER[@]} ))
-  this=("${ORDER[@]:rot}" "${ORDER[@]:0:rot}")
-  RUN_ID="$r"
-  for name in "${this[@]}"; do
-    log "round $r/$ROUNDS: $name (${DURATION}s)"
-    run_series "$name" "$DURATION"
-    RPS["$name,$r"]="$WRK_RPS"
-    CPU["$name,$r"]="$CPU_US"
-  done
-done
+wrk_rounds run_series "${ORDER[@]}"
 
 # A change shows at once: suspend the licence from another process, then GET.
 python3 - "$BENCH_TMP/demo.db" "$LICENCE" <<'EOF' || die "could not suspend the licence"
@@ -257,25 +202,11 @@ fi
 JZ_HWM="$(proc_kb "$JZ_PID" VmHWM)"
 JZ_RSS="$(proc_kb "$JZ_PID" VmRSS)"
 JZ_RL_HWM="$(proc_kb "$JZ_RL_PID" VmHWM)"
-NG_MASTER_HWM="$(proc_kb "$NG_MASTER" VmHWM)"
-NG_WORKER_HWM=()
-for w in $(pgrep -P "$NG_MASTER" || true); do NG_WORKER_HWM+=("$(proc_kb "$w" VmHWM)"); done
-kill -TERM "$JZ_PID" 2>/dev/null || true
-JZ_STOP="did not stop within 10 s of SIGTERM"
-for ((i = 0; i < 100; i++)); do
-  if ! kill -0 "$JZ_PID" 2>/dev/null; then
-    rc=0; wait "$JZ_WRAPPER" 2>/dev/null || rc=$?
-    if ((rc == 0)); then JZ_STOP="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-    else JZ_STOP="exited with status $rc"; fi
-    break
-  fi
-  sleep 0.1
-done
+nginx_hwm
+serve_stop "$JZ_PID" "$JZ_WRAPPER"
+JZ_STOP="$SERVE_STOP"
 
 # ---------------------------------------------------------------- report
-
-col_median() { local vals=() r; for ((r = 1; r <= ROUNDS; r++)); do vals+=("${RPS[$1,$r]}"); done; median "${vals[@]}"; }
-ratio_median() { local vals=() r; for ((r = 1; r <= ROUNDS; r++)); do vals+=("$(ratio "${RPS[$1,$r]}" "${RPS[$2,$r]}")"); done; median "${vals[@]}"; }
 
 echo
 echo "== GET $PATH_Q (public licence verification): jinzhi vs nginx serving the same bytes =="
@@ -298,7 +229,7 @@ printf '%-7s' round; for name in "${ORDER[@]}"; do printf ' %14s' "$name"; done;
 for ((r = 1; r <= ROUNDS; r++)); do
   printf '%-7s' "$r"; for name in "${ORDER[@]}"; do printf ' %14.0f' "${RPS[$name,$r]}"; done; echo
 done
-printf '%-7s' median; for name in "${ORDER[@]}"; do printf ' %14.0f' "$(col_median "$name")"; done; echo
+printf '%-7s' median; for name in "${ORDER[@]}"; do printf ' %14.0f' "$(round_median RPS "$name")"; done; echo
 echo
 RH="$(ratio_median jinzhi-html nginx-html)"; RJ="$(ratio_median jinzhi-json nginx-json)"
 RLH="$(ratio_median jinzhi-rl-html nginx-html)"; RLJ="$(ratio_median jinzhi-rl-json nginx-json)"
@@ -309,16 +240,10 @@ echo "  JSON: jinzhi/nginx $RJ   jinzhi-rl/nginx $RLJ   jinzhi-rl/jinzhi $CJ"
 echo
 echo "server CPU per request, µs (user + system during the run / requests; nginx = master + workers), median:"
 for name in "${ORDER[@]}"; do
-  vals=(); for ((r = 1; r <= ROUNDS; r++)); do vals+=("${CPU[$name,$r]}"); done
-  printf '  %-15s %8.2f   (rounds: %s)\n' "$name" "$(median "${vals[@]}")" "${vals[*]}"
+  printf '  %-15s %8.2f   (rounds: %s)\n' "$name" "$(round_median CPU "$name")" "$(round_list CPU "$name")"
 done
 echo
-echo "latency (wrk p50 / p99 per round):"
-for ((r = 1; r <= ROUNDS; r++)); do
-  line="  round $r"
-  for name in "${ORDER[@]}"; do line+="  $name ${P50[$name,$r]}/${P99[$name,$r]}"; done
-  echo "$line"
-done
+print_latency "${ORDER[@]}"
 echo
 echo "peak RSS (VmHWM): jinzhi $(mib "$JZ_HWM") MiB (RSS $(mib "$JZ_RSS_BEFORE") before the rounds, $(mib "$JZ_RSS") after);"
 echo "  jinzhi-rl $(mib "$JZ_RL_HWM") MiB (the limiter's table: 65,536 addresses, 2.5 MiB)"

@@ -37,13 +37,7 @@ make_tmp sampling
 
 BUILD="$REPO_ROOT/build-bench"
 log "building jinzhi and sp_bench (RelWithDebInfo) in build-bench/"
-blog="$BENCH_TMP/build.log"
-if ! ( cd "$REPO_ROOT" &&
-       cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-       cmake --build "$BUILD" -j2 --target jinzhi sp_bench ) >"$blog" 2>&1; then
-  tail -n 40 "$blog" >&2
-  die "build failed (cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build-bench --target jinzhi sp_bench)"
-fi
+build_targets "$BUILD" jinzhi sp_bench
 JINZHI="$BUILD/jinzhi"
 SP_BENCH="$BUILD/sp_bench"
 

@@ -37,13 +37,7 @@ make_tmp sampling-draw
 # ---------------------------------------------------------------- build
 
 log "building sp_draw_bench (RelWithDebInfo) in $BUILD"
-blog="$BENCH_TMP/build.log"
-if ! ( cd "$REPO_ROOT" &&
-       cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-       cmake --build "$BUILD" -j2 --target sp_draw_bench ) >"$blog" 2>&1; then
-  tail -n 40 "$blog" >&2
-  die "build failed (cmake --build $BUILD --target sp_draw_bench)"
-fi
+build_targets "$BUILD" sp_draw_bench
 SP_DRAW_BENCH="$BUILD/sp_draw_bench"
 
 # ---------------------------------------------------------------- run

@@ -24,16 +24,10 @@
 #   BENCH_TMPDIR    parent of the temp dir (default /tmp)
 . "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10}"
-ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
-WRK_THREADS="${WRK_THREADS:-1}"
-BENCH_LOGIN="${BENCH_LOGIN:-bench-wrk}"
+wrk_params
+bench_login_param
 WEB_DIST="${WEB_DIST:-$REPO_ROOT/web/dist}"
 [[ "$WEB_DIST" == /* ]] || WEB_DIST="$REPO_ROOT/$WEB_DIST"
-[[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a positive integer"
-[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 ]] || die "ROUNDS must be 1..50"
-[[ "$BENCH_LOGIN" =~ ^[a-z][a-z0-9._-]{2,40}$ ]] || die "BENCH_LOGIN must be a plain lower-case login"
 
 ensure_tools wrk:wrk nginx:nginx-light curl:curl python3:python3 timeout:coreutils gzip:gzip
 resolve_jinzhi
@@ -133,12 +127,8 @@ JZ_ARGS=(serve --db "$BENCH_TMP/jz.db" --listen "127.0.0.1:$JZ_PORT" --web-root 
 [[ -n "${JINZHI_THREADS:-}" ]] && JZ_ARGS+=(--threads "$JINZHI_THREADS")
 JZ_ERR="$BENCH_TMP/jinzhi.log"
 log "starting: jinzhi ${JZ_ARGS[*]} 2>$JZ_ERR"
-spawn_bounded "$MAX_LIFE" "$BENCH_TMP/jinzhi.pid" "$BENCH_TMP/jinzhi.stdout" "$JZ_ERR" \
-  "$JINZHI" "${JZ_ARGS[@]}"
-JZ_WRAPPER=$SPAWNED
-JZ_PID="$(cat "$BENCH_TMP/jinzhi.pid")"
-JZ_BASE="http://127.0.0.1:$JZ_PORT"
-wait_http_200 "$JZ_BASE/api/v1/health" 30 "$JZ_PID" || die "jinzhi serve did not become ready"
+serve_start jinzhi "$JZ_PORT" "$JZ_ERR" 30 "$JINZHI" "${JZ_ARGS[@]}" || die "jinzhi serve did not become ready"
+JZ_WRAPPER=$SERVE_WRAPPER JZ_PID=$SERVE_PID JZ_BASE=$SERVE_BASE
 JZ_CONSOLE_LINE="$(grep -m1 'jinzhi: web console' "$JZ_ERR" || true)"
 [[ "$JZ_CONSOLE_LINE" == *"files ("* ]] || { cat "$JZ_ERR" >&2; die "jinzhi did not load the console from $WWW"; }
 
@@ -149,17 +139,10 @@ log "signed in as $BENCH_LOGIN (session cookie, ${#SESSION} characters)"
 
 # ---------------------------------------------------------------- nginx
 
-NG_PORT="$(free_port)"
-NG_LOG_PORT="$(free_port)"
-while [[ "$NG_LOG_PORT" == "$NG_PORT" || "$NG_LOG_PORT" == "$JZ_PORT" ]]; do NG_LOG_PORT="$(free_port)"; done
-NGX="$BENCH_TMP/nginx"
-mkdir -p "$NGX"
-NGV="$(nginx -V 2>&1)"
+NG_PORT="$(free_port_except "$JZ_PORT")"
+NG_LOG_PORT="$(free_port_except "$JZ_PORT" "$NG_PORT")"
+nginx_prepare
 grep -q -- '--with-http_gzip_static_module' <<<"$NGV" || die "this nginx has no gzip_static module"
-TEMP_PATHS="client_body_temp_path $NGX/body;"
-for m in proxy fastcgi uwsgi scgi; do
-  grep -q -- "--without-http_${m}_module" <<<"$NGV" || TEMP_PATHS+=" ${m}_temp_path $NGX/$m;"
-done
 # The headers jinzhi sends on these answers (src/platform/http.c send_static): the CSPs are
 # copied from there. add_header in a location replaces the server's, so each location has all.
 CSP_API="default-src 'self'; frame-ancestors 'none'"
@@ -186,22 +169,7 @@ location /assets/ {
     add_header Content-Security-Policy "$CSP_API";
 }
 EOF
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 4096; }
-http {
-    types { }
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    open_file_cache max=64 inactive=60s;
-    keepalive_requests 100000;
-    keepalive_timeout 75s;
-    server_tokens off;
+{ nginx_conf_head application/octet-stream; cat <<EOF
     etag on;
     $TEMP_PATHS
     log_format jz '\$remote_addr - [\$time_local] "\$request" \$status \$body_bytes_sent \$request_time';
@@ -219,15 +187,10 @@ http {
     }
 }
 EOF
-nginx -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$NGX/configtest.err" ||
-  { cat "$NGX/configtest.err" >&2; die "nginx config test failed"; }
-log "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)"
-spawn_bounded "$MAX_LIFE" "$NGX/wrapper-child.pid" "$NGX/stdout" "$NGX/stderr" \
-  nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/error.log"
-NG_MASTER="$(cat "$NGX/wrapper-child.pid")"
+} >"$NGX/nginx.conf"
 NG_BASE="http://127.0.0.1:$NG_PORT"
 NG_LOG_BASE="http://127.0.0.1:$NG_LOG_PORT"
-wait_http_200 "$NG_BASE/" 15 "$NG_MASTER" || { cat "$NGX/error.log" >&2; die "nginx did not become ready"; }
+nginx_start "starting nginx on ports $NG_PORT (access_log off) and $NG_LOG_PORT (access_log to file)" "$NG_BASE/"
 wait_http_200 "$NG_LOG_BASE/" 15 "$NG_MASTER" || die "nginx (logging) did not become ready"
 NG_WORKERS=()
 for ((i = 0; i < 50 && ${#NG_WORKERS[@]} == 0; i++)); do
@@ -239,25 +202,13 @@ done
 # ---------------------------------------------------------------- same bytes?
 
 GZ_HDR="Accept-Encoding: gzip"
-# check NAME URL EXPECTED_FILE [curl header args...] — 200, body (raw: curl decompresses
-# nothing without --compressed) byte-identical to EXPECTED_FILE; headers saved.
-check() {
-  local name="$1" url="$2" want="$3" code; shift 3
-  code="$(curl -sS --max-time 10 "$@" -D "$BENCH_TMP/$name.headers" \
-    -o "$BENCH_TMP/$name.body" -w '%{http_code}' "$url")"
-  [[ "$code" == 200 ]] || die "$name answered $code for $url"
-  cmp -s "$want" "$BENCH_TMP/$name.body" ||
-    die "$name: body of $url differs from ${want#"$BENCH_TMP/"} ($(stat -c %s "$BENCH_TMP/$name.body") bytes)"
-}
-hdr() { tr -d '\r' <"$1" | awk -F': ' -v h="$2" 'tolower($1) == tolower(h) { print $2; exit }'; }
-
-check a-jinzhi "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
-check a-jinzhi-cookie "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR" -H "$COOKIE_HDR"
-check a-nginx "$NG_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
-check a-nginx-log "$NG_LOG_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
-check b-jinzhi "$JZ_BASE/" "$WWW/index.html"
-check b-nginx "$NG_BASE/" "$WWW/index.html"
-check b-nginx-log "$NG_LOG_BASE/" "$WWW/index.html"
+fetch_same a-jinzhi "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
+fetch_same a-jinzhi-cookie "$JZ_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR" -H "$COOKIE_HDR"
+fetch_same a-nginx "$NG_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
+fetch_same a-nginx-log "$NG_LOG_BASE$ASSET_PATH" "$ASSET_FILE.gz" -H "$GZ_HDR"
+fetch_same b-jinzhi "$JZ_BASE/" "$WWW/index.html"
+fetch_same b-nginx "$NG_BASE/" "$WWW/index.html"
+fetch_same b-nginx-log "$NG_LOG_BASE/" "$WWW/index.html"
 for s in a-jinzhi a-nginx; do
   [[ "$(hdr "$BENCH_TMP/$s.headers" Content-Encoding)" == gzip ]] || die "$s: no Content-Encoding: gzip on $ASSET_PATH"
 done
@@ -277,33 +228,25 @@ log "checked: 200 and byte-identical bodies from jinzhi and nginx for (a) and (b
 
 # ---------------------------------------------------------------- measure
 
-# server_ticks KIND — CPU ticks of jinzhi, or of nginx (master + workers).
-server_ticks() {
-  if [[ "$1" == jinzhi ]]; then cpu_ticks "$JZ_PID"; return; fi
-  local t=0 p
-  for p in "$NG_MASTER" "${NG_WORKERS[@]}"; do t=$((t + $(cpu_ticks "$p"))); done
-  echo "$t"
-}
-
 declare -A URL=(
   [a-nginx]="$NG_BASE$ASSET_PATH" [a-nginx-log]="$NG_LOG_BASE$ASSET_PATH"
   [a-jinzhi]="$JZ_BASE$ASSET_PATH" [a-jinzhi-cookie]="$JZ_BASE$ASSET_PATH"
   [b-nginx]="$NG_BASE/" [b-nginx-log]="$NG_LOG_BASE/" [b-jinzhi]="$JZ_BASE/")
+# shellcheck disable=SC2034  # CPU is filled by wrk_cpu, read by round_median and round_list
 declare -A RPS CPU MBS P50 P99
 ERRORS=()
 ORDER_A=(a-nginx a-nginx-log a-jinzhi a-jinzhi-cookie)
 ORDER_B=(b-nginx b-nginx-log b-jinzhi)
 
-# run_wrk NAME SECONDS — sets WRK_RPS, WRK_CPU_US (server CPU µs per request) and WRK_MBS
-# (transfer MB/s as wrk reports it); records wrk's error lines. (Not called in $(...).)
+# run_wrk NAME SECONDS — sets WRK_RPS, CPU[NAME,RUN_ID] (server CPU µs per request; nginx =
+# master + workers) and WRK_MBS (transfer MB/s as wrk reports it); records wrk's error lines.
+# (Not called in $(...).)
 run_wrk() {
-  local name="$1" secs="$2" kind t0 hdrs=()
+  local name="$1" secs="$2" server="$NG_MASTER ${NG_WORKERS[*]}" hdrs=()
   [[ "$name" == a-* ]] && hdrs+=(-H "$GZ_HDR")
   [[ "$name" == *-cookie ]] && hdrs+=(-H "$COOKIE_HDR")
-  kind=nginx; [[ "$name" == *jinzhi* ]] && kind=jinzhi
-  t0="$(server_ticks "$kind")"
-  wrk_run "$name" "$secs" "${URL[$name]}" "${hdrs[@]+"${hdrs[@]}"}"
-  WRK_CPU_US="$(cpu_us_per_request "$t0" "$(server_ticks "$kind")" "$WRK_REQS")"
+  [[ "$name" == *jinzhi* ]] && server="$JZ_PID"
+  wrk_cpu "$name" "$secs" "${URL[$name]}" "$server" "${hdrs[@]+"${hdrs[@]}"}"
   WRK_MBS="$(awk '/^Transfer\/sec:/ { v = $2; u = substr(v, length(v) - 1); v += 0;
     if (u == "GB") v *= 1024; else if (u == "KB") v /= 1024; printf "%.0f\n", v }' "$WRK_OUT")"
 }
@@ -320,10 +263,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
   gb=("${ORDER_B[@]:rb}" "${ORDER_B[@]:0:rb}")
   if ((r % 2)); then this=("${ga[@]}" "${gb[@]}"); else this=("${gb[@]}" "${ga[@]}"); fi
   RUN_ID="$r"
+  # shellcheck disable=SC2034  # MBS is read through round_median
   for name in "${this[@]}"; do
     log "round $r/$ROUNDS: $name (${DURATION}s)"
     run_wrk "$name" "$DURATION"
-    RPS["$name,$r"]="$WRK_RPS"; CPU["$name,$r"]="$WRK_CPU_US"; MBS["$name,$r"]="$WRK_MBS"
+    RPS["$name,$r"]="$WRK_RPS"; MBS["$name,$r"]="$WRK_MBS"
   done
 done
 
@@ -331,24 +275,13 @@ done
 
 JZ_HWM="$(proc_kb "$JZ_PID" VmHWM)"
 JZ_RSS="$(proc_kb "$JZ_PID" VmRSS)"
-NG_MASTER_HWM="$(proc_kb "$NG_MASTER" VmHWM)"
-NG_WORKER_HWM=()
-for w in "${NG_WORKERS[@]}"; do NG_WORKER_HWM+=("$(proc_kb "$w" VmHWM)"); done
+nginx_hwm
 JZ_LOG_LINES="$(grep -c ' GET /' "$JZ_ERR" || true)"
 NG_LOG_LINES="$(wc -l <"$NGX/access.log" 2>/dev/null || echo 0)"
 COOKIE_AFTER="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "$COOKIE_HDR" "$JZ_BASE/api/v1/auth/me" || true)"
 
-kill -TERM "$JZ_PID" 2>/dev/null || true
-JZ_STOP="did not stop within 10 s of SIGTERM"
-for ((i = 0; i < 100; i++)); do
-  if ! kill -0 "$JZ_PID" 2>/dev/null; then
-    rc=0; wait "$JZ_WRAPPER" 2>/dev/null || rc=$?
-    if ((rc == 0)); then JZ_STOP="exited 0 after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-    else JZ_STOP="exited with status $rc (128+n = killed by signal n)"; fi
-    break
-  fi
-  sleep 0.1
-done
+serve_stop "$JZ_PID" "$JZ_WRAPPER"
+JZ_STOP="$SERVE_STOP"
 
 # ---------------------------------------------------------------- report
 
@@ -407,17 +340,11 @@ echo "server CPU per request, µs (user + system of the server's processes from 
 echo "the run / requests wrk completed; nginx = master + workers), medians over rounds; and wrk's MB/s:"
 ALL=("${ORDER_A[@]}" "${ORDER_B[@]}")
 for name in "${ALL[@]}"; do
-  v=() m=()
-  for ((r = 1; r <= ROUNDS; r++)); do v+=("${CPU[$name,$r]}"); m+=("${MBS[$name,$r]}"); done
-  printf '  %-16s %8.2f us/req   %6.0f MB/s   (rounds: %s)\n' "$name" "$(median "${v[@]}")" "$(median "${m[@]}")" "${v[*]}"
+  printf '  %-16s %8.2f us/req   %6.0f MB/s   (rounds: %s)\n' "$name" "$(round_median CPU "$name")" \
+    "$(round_median MBS "$name")" "$(round_list CPU "$name")"
 done
 echo
-echo "latency (wrk p50 / p99 per round):"
-for ((r = 1; r <= ROUNDS; r++)); do
-  line="  round $r"
-  for name in "${ALL[@]}"; do line+="  $name ${P50[$name,$r]}/${P99[$name,$r]}"; done
-  echo "$line"
-done
+print_latency "${ALL[@]}"
 echo
 echo "peak RSS after load (VmHWM):"
 echo "  jinzhi serve (pid $JZ_PID): $(mib "$JZ_HWM") MiB peak; RSS $(mib "$JZ_RSS_BEFORE") MiB before the rounds, $(mib "$JZ_RSS") MiB after"

@@ -25,6 +25,39 @@
 #define DEMO_LARGE 1000000
 #define DEMO_CHUNK 50000 /* rows per import transaction */
 
+/* The parts loaded after the enterprises, each sized by its own option. */
+enum demo_part { DEMO_EQUIPMENT, DEMO_SAMPLING, DEMO_LICENSING, DEMO_PARTS };
+static const char *const DEMO_PART_OPTIONS[DEMO_PARTS] = {"--equipment", "--sampling",
+                                                          "--licensing"};
+
+/* What a part's option says. */
+enum demo_size {
+	DEMO_AS_SCALE,   /* no option: as --scale */
+	DEMO_SMALL_PART, /* small */
+	DEMO_LARGE_PART, /* large */
+	DEMO_NONE,       /* none: not loaded */
+};
+
+/* The part whose option arg is, or -1. */
+static int demo_part_option(const char *arg)
+{
+	for (int p = 0; p < DEMO_PARTS; p++)
+		if (strcmp(arg, DEMO_PART_OPTIONS[p]) == 0)
+			return p;
+	return -1;
+}
+
+/* Reads small, large or none into *out. Returns 0, or -1 for another word. */
+static int demo_size_parse(const char *s, enum demo_size *out)
+{
+	static const char *const WORDS[] = {"small", "large", "none"};
+	static const enum demo_size SIZES[] = {DEMO_SMALL_PART, DEMO_LARGE_PART, DEMO_NONE};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, WORDS[i]) == 0)
+			return *out = SIZES[i], 0;
+	return -1;
+}
+
 /*
  * Demo accounts, made once (when the database has none): one for each kind of user the
  * system serves, each with a random password printed here and nowhere else.
@@ -215,12 +248,11 @@ static int cmd_demo(int argc, char **argv)
 	long long count = DEMO_SMALL;
 	unsigned long long seed = 1;
 	const char *csv = NULL;
-	int equipment = -1; /* enum eq_demo_scale, -1: as --scale, -2: none */
-	int sampling = -1;  /* enum sp_demo_scale, -1: as --scale, -2: none */
-	int licensing = -1; /* enum lc_demo_scale, -1: as --scale, -2: none */
+	enum demo_size size[DEMO_PARTS] = {DEMO_AS_SCALE, DEMO_AS_SCALE, DEMO_AS_SCALE};
 	int scale = EQ_DEMO_SMALL;
 	for (int i = 1; i < argc; i++) {
 		char *end;
+		int part;
 		if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
 			const char *s = argv[++i];
 			if (strcmp(s, "small") == 0)
@@ -246,43 +278,10 @@ static int cmd_demo(int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc) {
 			csv = argv[++i];
-		} else if (strcmp(argv[i], "--equipment") == 0 && i + 1 < argc) {
-			const char *s = argv[++i];
-			if (strcmp(s, "small") == 0)
-				equipment = EQ_DEMO_SMALL;
-			else if (strcmp(s, "large") == 0)
-				equipment = EQ_DEMO_LARGE;
-			else if (strcmp(s, "none") == 0)
-				equipment = -2;
-			else {
-				fprintf(stderr,
-				        "jinzhi demo: --equipment is small, large or none\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--licensing") == 0 && i + 1 < argc) {
-			const char *s = argv[++i];
-			if (strcmp(s, "small") == 0)
-				licensing = LC_DEMO_SMALL;
-			else if (strcmp(s, "large") == 0)
-				licensing = LC_DEMO_LARGE;
-			else if (strcmp(s, "none") == 0)
-				licensing = -2;
-			else {
-				fprintf(stderr,
-				        "jinzhi demo: --licensing is small, large or none\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--sampling") == 0 && i + 1 < argc) {
-			const char *s = argv[++i];
-			if (strcmp(s, "small") == 0)
-				sampling = SP_DEMO_SMALL;
-			else if (strcmp(s, "large") == 0)
-				sampling = SP_DEMO_LARGE;
-			else if (strcmp(s, "none") == 0)
-				sampling = -2;
-			else {
-				fprintf(stderr,
-				        "jinzhi demo: --sampling is small, large or none\n");
+		} else if ((part = demo_part_option(argv[i])) >= 0 && i + 1 < argc) {
+			if (demo_size_parse(argv[++i], &size[part]) != 0) {
+				fprintf(stderr, "jinzhi demo: %s is small, large or none\n",
+				        DEMO_PART_OPTIONS[part]);
 				return 2;
 			}
 		} else {
@@ -351,23 +350,19 @@ static int cmd_demo(int argc, char **argv)
 		arena_free(&ra);
 	}
 	buf_free(&b);
-	if (status == 0 && out == NULL && equipment != -2 &&
-	    demo_equipment(
-	        db, equipment == -1 ? (enum eq_demo_scale)scale : (enum eq_demo_scale)equipment,
-	        seed) != 0)
+	int large[DEMO_PARTS];
+	for (int p = 0; p < DEMO_PARTS; p++)
+		large[p] =
+		    size[p] == DEMO_AS_SCALE ? scale == EQ_DEMO_LARGE : size[p] == DEMO_LARGE_PART;
+	if (status == 0 && out == NULL && size[DEMO_EQUIPMENT] != DEMO_NONE &&
+	    demo_equipment(db, large[DEMO_EQUIPMENT] ? EQ_DEMO_LARGE : EQ_DEMO_SMALL, seed) != 0)
 		status = 1;
-	if (status == 0 && out == NULL && sampling != -2 &&
-	    demo_sampling(db,
-	                  sampling == -1 ? (scale == EQ_DEMO_LARGE ? SP_DEMO_LARGE : SP_DEMO_SMALL)
-	                                 : (enum sp_demo_scale)sampling,
-	                  seed) != 0)
+	if (status == 0 && out == NULL && size[DEMO_SAMPLING] != DEMO_NONE &&
+	    demo_sampling(db, large[DEMO_SAMPLING] ? SP_DEMO_LARGE : SP_DEMO_SMALL, seed) != 0)
 		status = 1;
-	if (status == 0 && out == NULL && licensing != -2 &&
-	    demo_licensing(db, &c,
-	                   licensing == -1
-	                       ? (scale == EQ_DEMO_LARGE ? LC_DEMO_LARGE : LC_DEMO_SMALL)
-	                       : (enum lc_demo_scale)licensing,
-	                   seed) != 0)
+	if (status == 0 && out == NULL && size[DEMO_LICENSING] != DEMO_NONE &&
+	    demo_licensing(db, &c, large[DEMO_LICENSING] ? LC_DEMO_LARGE : LC_DEMO_SMALL, seed) !=
+	        0)
 		status = 1;
 	if (status == 0 && out == NULL && demo_accounts(db, d) != 0)
 		status = 1;

@@ -49,6 +49,14 @@ int api_record_body(struct http_request *req, struct http_response *res,
  * (or NULL), then sends it with 200. */
 void api_list_end(struct http_response *res, const char *next_cursor, const char *extra);
 
+/*
+ * Answers 200 with a stored file whose bytes are in res->body already: content_type, the
+ * file's SHA-256 (hex) as its ETag, and "attachment; filename*=UTF-8''<name percent-encoded>"
+ * (RFC 8187) as its Content-Disposition, that header in req's arena. Returns 0.
+ */
+int api_file_send(struct http_request *req, struct http_response *res, const char *content_type,
+                  const char *sha256, const char *name);
+
 /* Sends {"items":[items]} (rows written into a buffer of their own, to answer an error
  * instead when the listing fails half way) with 200, and frees items. Returns 0. */
 int api_items_send(struct http_response *res, struct buf *items);

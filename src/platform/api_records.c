@@ -1,8 +1,10 @@
 /*
  * What record-shaped resources of every module share on the HTTP side: service results as
- * HTTP errors, ids from the path, JSON bodies as records, list pages, and get/create/update
+ * HTTP errors, ids from the path, JSON bodies as records, list pages, stored files, and
+ * get/create/update
  * handlers driven by a struct api_resource.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "platform/api_common.h"
@@ -63,6 +65,46 @@ void api_list_end(struct http_response *res, const char *next_cursor, const char
 		buf_puts(&res->body, extra);
 	buf_putc(&res->body, '}');
 	http_json(res, 200);
+}
+
+/* 1 for the bytes RFC 8187 (attr-char) lets stand unescaped in filename*. */
+static int attr_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL);
+}
+
+/* "attachment; filename*=UTF-8''<name percent-encoded>", in a. */
+static const char *disposition_of(const char *name, struct arena *a)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	static const char HEAD[] = "attachment; filename*=UTF-8''";
+	size_t n = strlen(name);
+	char *out = arena_alloc(a, sizeof HEAD + 3 * n);
+	char *p = out + sizeof HEAD - 1;
+	memcpy(out, HEAD, sizeof HEAD - 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (attr_char(c)) {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = HEX[c >> 4];
+			*p++ = HEX[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+int api_file_send(struct http_request *req, struct http_response *res, const char *content_type,
+                  const char *sha256, const char *name)
+{
+	res->status = 200;
+	res->content_type = content_type;
+	snprintf(res->etag, sizeof res->etag, "\"%s\"", sha256);
+	res->disposition = disposition_of(name, &req->arena);
+	return 0;
 }
 
 int api_items_send(struct http_response *res, struct buf *items)

@@ -540,3 +540,33 @@ test('licensing: names and counts', () => {
   assert.deepEqual(statRows([{ key: '540200', count: 3 }, { prefecture: '540100', count: 7 }, { key: '540500', count: 3 }])
     .map((r) => [r.key, r.count]), [['540100', 7], ['540200', 3], ['540500', 3]])
 })
+
+// --- List pages (src/lists.js) -----------------------------------------------------------
+import { fromQuery, compact, startRegion, searchQuery } from '../src/lists.js'
+
+test('lists: filters from the URL are text values, and only allowed ones', () => {
+  assert.equal(fromQuery({ kind: 'food' }, 'kind', ['food', 'industrial']), 'food')
+  assert.equal(fromQuery({ kind: 'drugs' }, 'kind', ['food', 'industrial']), '', 'not an allowed value')
+  assert.equal(fromQuery({ kind: ['food', 'food'] }, 'kind'), '', 'a repeated parameter is not text')
+  assert.equal(fromQuery({}, 'q'), '')
+})
+
+test('lists: a query object drops empty values and keeps the rest as text', () => {
+  assert.deepEqual(compact({ q: '', region: '5400', mine: 1, no: null, none: undefined, off: false }),
+    { region: '5400', mine: '1', off: 'false' })
+})
+
+test('lists: a page starts in the URL region, else the header one, else none', () => {
+  assert.equal(startRegion({ region: '540102' }, '5401'), '540102', 'a drill-down wins')
+  assert.equal(startRegion({}, '5401'), '5401')
+  assert.equal(startRegion({}, null), '')
+  assert.equal(startRegion({ region: '540102' }, '5401', false), '', 'no region filter on this page')
+})
+
+test('lists: a search keeps the region in the URL only when it is not the header one', () => {
+  assert.deepEqual(searchQuery({ region: '5401', kind: 'food' }, '5401'), { kind: 'food' })
+  assert.deepEqual(searchQuery({ region: '540102', kind: 'food' }, '5401'), { region: '540102', kind: 'food' })
+  const params = { region: '5401' }
+  searchQuery(params, '5401')
+  assert.deepEqual(params, { region: '5401' }, 'the given filters are not changed')
+})

@@ -8,12 +8,10 @@
  * to complain. Never the device code, people's names, inspectors, phone numbers of persons or
  * defect texts: none of them is even read from the database here.
  *
- * Each worker thread keeps the answers it rendered last (a small table keyed by kind, code
- * and PNG size) with the state of the database they were rendered from: the connection's own
- * total_changes() and PRAGMA data_version, which moves when any other connection or process
- * commits. An answer is served again only while both are unchanged and it is still the same
- * day in China, so a write anywhere shows on the very next request; a cache hit costs one
- * tiny statement instead of three lookups and a page rendering.
+ * Each worker thread keeps the answers it rendered last (platform/pubcache.h: a small table
+ * keyed by kind, code and PNG size) with the state of the database they were rendered from,
+ * so a write anywhere shows on the very next request; a cache hit costs two tiny statements
+ * instead of three lookups and a page rendering.
  */
 #include "public.h"
 
@@ -31,6 +29,7 @@
 #include "platform/db.h"
 #include "platform/fields.h"
 #include "platform/page.h"
+#include "platform/pubcache.h"
 #include "platform/qr.h"
 
 #define PUBLIC_CACHE_SLOTS   64      /* answers each worker keeps (direct-mapped by key) */
@@ -86,12 +85,6 @@ static const char SQL_UNIT[] =
     "u.status, u.last_inspected_on, u.last_conclusion, u.next_due, c.name_zh, c.name_bo, "
     "c.name_en, t.name_bo FROM eq_unit u LEFT JOIN eq_category c ON c.code = u.category LEFT "
     "JOIN eq_category t ON t.code = substr(u.category, 1, 1) || '000' WHERE u.reg_code = ?";
-
-/* State of the database as this connection sees it: the rows this connection has changed, and
- * a number that moves whenever another connection commits. Two statements, not one SELECT
- * from pragma_data_version: that table prepares its PRAGMA anew at every step. */
-static const char SQL_CHANGES[] = "SELECT total_changes()";
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 /* Column i of st in a, or NULL when null or empty. */
 static const char *col(struct db_stmt *st, int i, struct arena *a)
@@ -597,62 +590,8 @@ static void json_page(struct buf *out, const struct public_unit *u, struct arena
 	buf_puts(out, "}");
 }
 
-/* ---- The per-worker cache ---------------------------------------------------------------- */
-
-/* One answer kept by a worker, with what it was made from. */
-struct cache_entry {
-	int used;                           /* holds an answer */
-	enum public_kind kind;              /* its shape */
-	int scale;                          /* PNG pixels per module, else 0 */
-	char reg_code[EQ_REG_CODE_LEN + 1]; /* the unit */
-	int64_t changes;                    /* total_changes() of the connection then */
-	int64_t data_version;               /* PRAGMA data_version then */
-	int32_t today;                      /* the day it was made on */
-	char etag[40];                      /* its ETag */
-	struct buf body;                    /* the answer's bytes */
-};
-
-struct public_cache {
-	struct cache_entry e[PUBLIC_CACHE_SLOTS];
-};
-
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-/* Frees a worker's cache when the worker thread ends. */
-static void cache_free(void *p)
-{
-	struct public_cache *c = p;
-	for (int i = 0; i < PUBLIC_CACHE_SLOTS; i++)
-		buf_free(&c->e[i].body);
-	free(c);
-}
-
-static void cache_init(void)
-{
-	if (pthread_key_create(&cache_key, cache_free) != 0)
-		abort();
-}
-
-static struct public_cache *cache_of_thread(void)
-{
-	pthread_once(&cache_once, cache_init);
-	struct public_cache *c = pthread_getspecific(cache_key);
-	if (c == NULL) {
-		c = xcalloc(1, sizeof *c);
-		pthread_setspecific(cache_key, c);
-	}
-	return c;
-}
-
-static struct cache_entry *cache_slot(struct public_cache *c, enum public_kind kind,
-                                      const char *code, int scale)
-{
-	uint32_t h = page_fnv1a(code, EQ_REG_CODE_LEN, PAGE_FNV1A_SEED);
-	h = (h ^ (uint32_t)kind) * 16777619u;
-	h = (h ^ (uint32_t)scale) * 16777619u;
-	return &c->e[h % PUBLIC_CACHE_SLOTS];
-}
+/* The answers each worker keeps (see platform/pubcache.h). */
+static struct pubcache public_cache = PUBCACHE_INIT(PUBLIC_CACHE_SLOTS);
 
 /* ---- Answers ----------------------------------------------------------------------------- */
 
@@ -694,7 +633,7 @@ static int html_error_answer(struct http_response *res, int status, const struct
  * EQ_NOT_FOUND, or EQ_ERROR.
  */
 static int render(struct http_request *req, enum public_kind kind, int scale, const char *code,
-                  struct buf *out, char etag[40])
+                  struct buf *out, char etag[PUBCACHE_ETAG_MAX])
 {
 	struct public_unit u;
 	int rc = public_unit_read(req->db, code, &req->arena, &u);
@@ -709,8 +648,8 @@ static int render(struct http_request *req, enum public_kind kind, int scale, co
 			json_page(out, &u, &req->arena);
 		/* The unit's version and the day say when to look again; the hash covers what
 		 * else the page shows (the use unit's name, a renamed category). */
-		snprintf(etag, 40, "\"%c%lld-%04d%02d%02d-%08x\"", kind == PUBLIC_HTML ? 'h' : 'j',
-		         (long long)u.version, y, m, d,
+		snprintf(etag, PUBCACHE_ETAG_MAX, "\"%c%lld-%04d%02d%02d-%08x\"",
+		         kind == PUBLIC_HTML ? 'h' : 'j', (long long)u.version, y, m, d,
 		         page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED));
 		return EQ_OK;
 	}
@@ -725,28 +664,9 @@ static int render(struct http_request *req, enum public_kind kind, int scale, co
 	else
 		rc = qr_write_png(&q, scale, out) == 0 ? EQ_OK : EQ_ERROR;
 	qr_free(&q);
-	snprintf(etag, 40, "\"%c%d-%08x\"", kind == PUBLIC_SVG ? 's' : 'p', scale,
+	snprintf(etag, PUBCACHE_ETAG_MAX, "\"%c%d-%08x\"", kind == PUBLIC_SVG ? 's' : 'p', scale,
 	         page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED));
 	return rc;
-}
-
-/* The state the cache is checked against. Returns 0, or -1 on a database failure. */
-static int db_state(struct db *db, int64_t *changes, int64_t *data_version)
-{
-	const char *const SQL[] = {SQL_CHANGES, SQL_DATA_VERSION};
-	int64_t *out[] = {changes, data_version};
-	for (int i = 0; i < 2; i++) {
-		struct db_stmt *st = db_prepare(db, SQL[i]);
-		if (st == NULL)
-			return -1;
-		int rc = db_step(st);
-		if (rc == DB_ROW)
-			*out[i] = db_col_int64(st, 0);
-		db_reset(st);
-		if (rc != DB_ROW)
-			return -1;
-	}
-	return 0;
 }
 
 /* Answers kind for the unit in req->params[0]: from the worker's cache when still true. */
@@ -762,16 +682,13 @@ static int public_answer(struct http_request *req, struct http_response *res, en
 			    "division code, YYYYMM, sequence)");
 		return html_error_answer(res, 400, &E_FORMAT, &E_FORMAT_HOW, NULL);
 	}
-	int64_t changes, data_version;
-	if (db_state(req->db, &changes, &data_version) != 0)
+	struct pubcache_state now;
+	if (pubcache_state_read(req->db, &now) != 0)
 		return -1;
-	int32_t today = today_china();
-	struct cache_entry *e = cache_slot(cache_of_thread(), kind, code, scale);
-	if (!(e->used && e->kind == kind && e->scale == scale && e->changes == changes &&
-	      e->data_version == data_version && e->today == today &&
-	      memcmp(e->reg_code, code, EQ_REG_CODE_LEN) == 0)) {
-		e->used = 0;
-		buf_reset(&e->body);
+	int hit;
+	struct pubcache_entry *e =
+	    pubcache_find(&public_cache, kind, scale, code, EQ_REG_CODE_LEN, &now, &hit);
+	if (!hit) {
 		int rc = render(req, kind, scale, code, &e->body, e->etag);
 		if (rc == EQ_NOT_FOUND) {
 			if (kind == PUBLIC_JSON)
@@ -781,13 +698,7 @@ static int public_answer(struct http_request *req, struct http_response *res, en
 		}
 		if (rc != EQ_OK)
 			return -1;
-		e->kind = kind;
-		e->scale = scale;
-		memcpy(e->reg_code, code, EQ_REG_CODE_LEN + 1);
-		e->changes = changes;
-		e->data_version = data_version;
-		e->today = today;
-		e->used = 1;
+		pubcache_keep(e, kind, scale, code, EQ_REG_CODE_LEN, &now);
 	}
 	public_headers(res, kind);
 	res->caching = "public, max-age=" PUBLIC_STRINGIFY(EQ_PUBLIC_MAX_AGE);

@@ -311,30 +311,6 @@ static int attachment_list(struct http_request *req, struct http_response *res)
 	return api_items_send(res, &items);
 }
 
-/* "attachment; filename*=UTF-8''<name percent-encoded>" (RFC 8187), in a. */
-static const char *disposition_of(const char *name, struct arena *a)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-	static const char HEAD[] = "attachment; filename*=UTF-8''";
-	size_t n = strlen(name);
-	char *out = arena_alloc(a, sizeof HEAD + 3 * n);
-	char *p = out + sizeof HEAD - 1;
-	memcpy(out, HEAD, sizeof HEAD - 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL)) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = HEX[c >> 4];
-			*p++ = HEX[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 static int attachment_download(struct http_request *req, struct http_response *res)
 {
 	int64_t id, aid;
@@ -350,11 +326,7 @@ static int attachment_download(struct http_request *req, struct http_response *r
 		buf_reset(&res->body);
 		return api_service_error(res, rc, NULL, "attachment", req->params[1]);
 	}
-	res->status = 200;
-	res->content_type = t.content_type;
-	snprintf(res->etag, sizeof res->etag, "\"%s\"", t.sha256);
-	res->disposition = disposition_of(t.file_name, &req->arena);
-	return 0;
+	return api_file_send(req, res, t.content_type, t.sha256, t.file_name);
 }
 
 /* ---- The queue ---------------------------------------------------------------------------- */

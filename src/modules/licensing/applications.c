@@ -765,12 +765,8 @@ int lc_application_filter_parse(struct lc_application_filter *f, const char *sta
 			       SVC_INVALID;
 		f->status = status;
 	}
-	if (kind && *kind) {
-		if (!lc_kind_valid(kind))
-			return field_fail(err, "kind", "invalid", "kind is food or industrial"),
-			       SVC_INVALID;
-		f->kind = kind;
-	}
+	if (lc_kind_param(kind, &f->kind, err) != SVC_OK)
+		return SVC_INVALID;
 	int64_t v;
 	if (region && *region) {
 		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0)

@@ -237,20 +237,10 @@ int lc_due_filter_parse(struct lc_due_filter *f, const char *region, const char 
 	memset(f, 0, sizeof *f);
 	f->before = today;
 	f->after_due = DATE_NONE;
-	if (region && *region) {
-		int64_t v;
-		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0)
-			return field_fail(err, "region", "invalid",
-			                  "region is a 6-digit region code"),
-			       SVC_INVALID;
-		f->region = (int)v;
-	}
-	if (kind && *kind) {
-		if (!lc_kind_valid(kind))
-			return field_fail(err, "kind", "invalid", "kind is food or industrial"),
-			       SVC_INVALID;
-		f->kind = kind;
-	}
+	if (lc_region_param(region, &f->region, err) != SVC_OK)
+		return SVC_INVALID;
+	if (lc_kind_param(kind, &f->kind, err) != SVC_OK)
+		return SVC_INVALID;
 	if (before && *before && date_parse(before, strlen(before), &f->before) != 0)
 		return field_fail(err, "before", "invalid", "before is a date YYYY-MM-DD"),
 		       SVC_INVALID;

@@ -10,6 +10,28 @@ int lc_kind_valid(const char *s)
 	return s && (strcmp(s, LC_KIND_FOOD) == 0 || strcmp(s, LC_KIND_INDUSTRIAL) == 0);
 }
 
+int lc_kind_param(const char *s, const char **kind, struct field_error *err)
+{
+	*kind = NULL;
+	if (s == NULL || *s == '\0')
+		return SVC_OK;
+	if (!lc_kind_valid(s))
+		return field_fail(err, "kind", "invalid", "kind is food or industrial"),
+		       SVC_INVALID;
+	*kind = s;
+	return SVC_OK;
+}
+
+int lc_region_param(const char *s, int *region, struct field_error *err)
+{
+	int64_t v = 0;
+	if (s && *s && field_int_parse_cstr(s, 100000, 999999, &v) != 0)
+		return field_fail(err, "region", "invalid", "region is a 6-digit region code"),
+		       SVC_INVALID;
+	*region = (int)v;
+	return SVC_OK;
+}
+
 int lc_purpose_valid(const char *s)
 {
 	return s && (strcmp(s, LC_PURPOSE_NEW) == 0 || strcmp(s, LC_PURPOSE_CHANGE) == 0 ||

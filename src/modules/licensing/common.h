@@ -53,6 +53,14 @@ struct route_table;
 /* 1 if s is "food" or "industrial". */
 int lc_kind_valid(const char *s);
 
+/* Reads an optional kind filter into *kind: NULL for none (s NULL or ""), else s. Returns 0, or
+ * SVC_INVALID with *err naming "kind" when s is neither food nor industrial. */
+int lc_kind_param(const char *s, const char **kind, struct field_error *err);
+
+/* Reads an optional region filter into *region: 0 for none (s NULL or ""), else the 6-digit
+ * code. Returns 0, or SVC_INVALID with *err naming "region". */
+int lc_region_param(const char *s, int *region, struct field_error *err);
+
 /* 1 if s is one of the purposes above. */
 int lc_purpose_valid(const char *s);
 

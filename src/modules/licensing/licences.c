@@ -781,12 +781,8 @@ int lc_licence_filter_parse(struct lc_licence_filter *f, const char *q, const ch
 			       SVC_INVALID;
 		f->q = q;
 	}
-	if (kind && *kind) {
-		if (!lc_kind_valid(kind))
-			return field_fail(err, "kind", "invalid", "kind is food or industrial"),
-			       SVC_INVALID;
-		f->kind = kind;
-	}
+	if (lc_kind_param(kind, &f->kind, err) != SVC_OK)
+		return SVC_INVALID;
 	if (status && *status) {
 		for (size_t i = 0; i < sizeof STATUSES / sizeof *STATUSES; i++)
 			if (strcmp(status, STATUSES[i]) == 0)
@@ -798,14 +794,8 @@ int lc_licence_filter_parse(struct lc_licence_filter *f, const char *q, const ch
 			           "expired"),
 			       SVC_INVALID;
 	}
-	if (region && *region) {
-		int64_t v;
-		if (field_int_parse_cstr(region, 100000, 999999, &v) != 0)
-			return field_fail(err, "region", "invalid",
-			                  "region is a 6-digit region code"),
-			       SVC_INVALID;
-		f->region = (int)v;
-	}
+	if (lc_region_param(region, &f->region, err) != SVC_OK)
+		return SVC_INVALID;
 	if (category && *category) {
 		if (strlen(category) >= LC_CATEGORY_CODE_MAX)
 			return field_fail(err, "category", "invalid", "no such category"),

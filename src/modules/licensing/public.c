@@ -12,12 +12,10 @@
  * its valid_until is "expired" (from the day after). It is worked out for the day it is in
  * China.
  *
- * Each worker thread keeps the answers it rendered last (direct-mapped by kind and number,
- * the unknown numbers' 404 answers too), with the state of the database they were rendered
- * from: the connection's own total_changes() and PRAGMA data_version, which moves when any
- * other connection or process commits. An answer is served again only while both are
- * unchanged and it is still the same day in China, so a suspension shows on the very next
- * request, and a cache hit costs two tiny statements instead of the lookups and the rendering.
+ * Each worker thread keeps the answers it rendered last (platform/pubcache.h: direct-mapped by
+ * kind and number, the unknown numbers' 404 answers too), with the state of the database they
+ * were rendered from, so a suspension shows on the very next request, and a cache hit costs
+ * two tiny statements instead of the lookups and the rendering.
  * Every request first takes a token of its client address from the public rate limiter.
  */
 #include "public.h"
@@ -34,6 +32,7 @@
 #include "platform/fields.h"
 #include "platform/http.h"
 #include "platform/page.h"
+#include "platform/pubcache.h"
 #include "platform/ratelimit.h"
 #include "platform/scope.h"
 #include "platform/textenc.h"
@@ -172,10 +171,6 @@ bad:
 static const char SQL_LICENCE[] = "SELECT " PUBLIC_COLUMNS " FROM lc_licence WHERE licence_no = ?2";
 static const char SQL_REPLACED_BY[] =
     "SELECT licence_no FROM lc_licence WHERE replaces_id = ? ORDER BY id DESC LIMIT 1";
-
-/* State of the database as this connection sees it (see equipment/public.c). */
-static const char SQL_CHANGES[] = "SELECT total_changes()";
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 /* Column i of st in a, or NULL when null or empty. */
 static const char *col(struct db_stmt *st, int i, struct arena *a)
@@ -649,80 +644,8 @@ static void json_licence(struct buf *out, const struct public_licence *l, int wi
 	buf_putc(out, '}');
 }
 
-/* ---- The per-worker cache ---------------------------------------------------------------- */
-
-/* One answer kept by a worker, with what it was made from. */
-struct cache_entry {
-	int used;                       /* holds an answer */
-	enum public_kind kind;          /* its shape */
-	int status;                     /* 200, or 404 for an unknown number */
-	char number[LC_LICENCE_NO_MAX]; /* the (normalised) licence number */
-	int64_t changes;                /* total_changes() of the connection then */
-	int64_t data_version;           /* PRAGMA data_version then */
-	int32_t today;                  /* the day it was made on */
-	char etag[40];                  /* its ETag */
-	struct buf body;                /* the answer's bytes */
-};
-
-struct public_cache {
-	struct cache_entry e[PUBLIC_CACHE_SLOTS];
-};
-
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-/* Frees a worker's cache when the worker thread ends. */
-static void cache_free(void *p)
-{
-	struct public_cache *c = p;
-	for (int i = 0; i < PUBLIC_CACHE_SLOTS; i++)
-		buf_free(&c->e[i].body);
-	free(c);
-}
-
-static void cache_init(void)
-{
-	if (pthread_key_create(&cache_key, cache_free) != 0)
-		abort();
-}
-
-static struct public_cache *cache_of_thread(void)
-{
-	pthread_once(&cache_once, cache_init);
-	struct public_cache *c = pthread_getspecific(cache_key);
-	if (c == NULL) {
-		c = xcalloc(1, sizeof *c);
-		pthread_setspecific(cache_key, c);
-	}
-	return c;
-}
-
-static struct cache_entry *cache_slot(struct public_cache *c, enum public_kind kind,
-                                      const char *number)
-{
-	uint32_t h = page_fnv1a(number, strlen(number), PAGE_FNV1A_SEED);
-	h = (h ^ (uint32_t)kind) * 16777619u;
-	return &c->e[h % PUBLIC_CACHE_SLOTS];
-}
-
-/* The state the cache is checked against. Returns 0, or -1 on a database failure. */
-static int db_state(struct db *db, int64_t *changes, int64_t *data_version)
-{
-	const char *const SQL[] = {SQL_CHANGES, SQL_DATA_VERSION};
-	int64_t *out[] = {changes, data_version};
-	for (int i = 0; i < 2; i++) {
-		struct db_stmt *st = db_prepare(db, SQL[i]);
-		if (st == NULL)
-			return -1;
-		int rc = db_step(st);
-		if (rc == DB_ROW)
-			*out[i] = db_col_int64(st, 0);
-		db_reset(st);
-		if (rc != DB_ROW)
-			return -1;
-	}
-	return 0;
-}
+/* The answers each worker keeps, the unknown numbers' 404 answers too (platform/pubcache.h). */
+static struct pubcache public_cache = PUBCACHE_INIT(PUBLIC_CACHE_SLOTS);
 
 /* ---- Answers ----------------------------------------------------------------------------- */
 
@@ -784,7 +707,7 @@ static int too_many(struct http_response *res, enum public_kind kind, unsigned r
  * SVC_ERROR.
  */
 static int render(struct http_request *req, enum public_kind kind, const char *number,
-                  struct buf *out, char etag[40], int *status)
+                  struct buf *out, char etag[PUBCACHE_ETAG_MAX], int *status)
 {
 	struct public_licence l;
 	int rc = public_licence_read(req->db, number, &req->arena, &l);
@@ -798,8 +721,8 @@ static int render(struct http_request *req, enum public_kind kind, const char *n
 	else
 		html_error(out, &E_UNKNOWN, &E_UNKNOWN_HOW, number, l.today);
 	/* Everything the answer says is in its bytes: their hash is the tag. */
-	snprintf(etag, 40, "\"%c%d-%08x-%zu\"", kind == PUBLIC_HTML ? 'h' : 'j', *status,
-	         page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED), out->len);
+	snprintf(etag, PUBCACHE_ETAG_MAX, "\"%c%d-%08x-%zu\"", kind == PUBLIC_HTML ? 'h' : 'j',
+	         *status, page_fnv1a(out->data, out->len, PAGE_FNV1A_SEED), out->len);
 	return rc;
 }
 
@@ -825,24 +748,16 @@ static int verify(struct http_request *req, struct http_response *res)
 		}
 		return html_error_answer(res, 400, &E_FORMAT, &E_FORMAT_HOW, NULL);
 	}
-	int64_t changes = 0, data_version = 0;
-	if (db_state(req->db, &changes, &data_version) != 0)
+	struct pubcache_state now;
+	if (pubcache_state_read(req->db, &now) != 0)
 		return -1;
-	int32_t today = today_china();
-	struct cache_entry *e = cache_slot(cache_of_thread(), kind, number);
-	if (!(e->used && e->kind == kind && e->changes == changes &&
-	      e->data_version == data_version && e->today == today &&
-	      strcmp(e->number, number) == 0)) {
-		e->used = 0;
-		buf_reset(&e->body);
+	size_t n = strlen(number);
+	int hit;
+	struct pubcache_entry *e = pubcache_find(&public_cache, kind, 0, number, n, &now, &hit);
+	if (!hit) {
 		if (render(req, kind, number, &e->body, e->etag, &e->status) == SVC_ERROR)
 			return -1;
-		e->kind = kind;
-		memcpy(e->number, number, sizeof e->number);
-		e->changes = changes;
-		e->data_version = data_version;
-		e->today = today;
-		e->used = 1;
+		pubcache_keep(e, kind, 0, number, n, &now);
 	}
 	public_headers(res, kind);
 	if (e->status != 200) { /* unknown: no tag, no conditional answer */

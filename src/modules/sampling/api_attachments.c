@@ -75,36 +75,6 @@ static int attachments_of_sample(struct http_request *req, struct http_response 
 	return api_items_send(res, &items);
 }
 
-/* 1 for the bytes RFC 8187 (attr-char) lets stand unescaped in filename*. */
-static int attr_char(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL);
-}
-
-/* "attachment; filename*=UTF-8''<name percent-encoded>", in a. */
-static const char *disposition_of(const char *name, struct arena *a)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-	static const char HEAD[] = "attachment; filename*=UTF-8''";
-	size_t n = strlen(name);
-	char *out = arena_alloc(a, sizeof HEAD + 3 * n);
-	char *p = out + sizeof HEAD - 1;
-	memcpy(out, HEAD, sizeof HEAD - 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if (attr_char(c)) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = HEX[c >> 4];
-			*p++ = HEX[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 static int attachment_download(struct http_request *req, struct http_response *res)
 {
 	int64_t id;
@@ -117,11 +87,7 @@ static int attachment_download(struct http_request *req, struct http_response *r
 		buf_reset(&res->body);
 		return api_service_error(res, rc, NULL, "attachment", req->params[0]);
 	}
-	res->status = 200;
-	res->content_type = t.content_type;
-	snprintf(res->etag, sizeof res->etag, "\"%s\"", t.sha256);
-	res->disposition = disposition_of(t.name, &req->arena);
-	return 0;
+	return api_file_send(req, res, t.content_type, t.sha256, t.name);
 }
 
 void sp_attachment_schemas_write(struct buf *out)

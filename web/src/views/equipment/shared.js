@@ -1,13 +1,15 @@
 // What the special-equipment pages share: the catalogue (categories with their inspection
-// rules, loaded once), names of categories and regions in the current language, a cursor-paged
-// list, and the API's field errors shown beside their fields.
+// rules, loaded once), names of categories and regions in the current language, the list
+// helpers of every list page (listpage.js, lists.js), and the API's field errors shown beside
+// their fields.
 import { computed, reactive, ref } from 'vue'
 import { api, session } from '../../api.js'
-import { useLoader } from '../../loader.js'
 import { errorText } from '../../errors.js'
 import { language, regionName } from '../../i18n.js'
 import { regionByCode } from '../../regions.js'
 import { normalizeCatalogue, categoryNameIn, categoryOptionsIn, topCategory } from '../../equipment.js'
+export { useCursorList, useListFilters } from '../../listpage.js'
+export { fromQuery, compact, startRegion } from '../../lists.js'
 
 const catalogue = ref({ categories: [], rules: [] })
 let catalogueLoading = null
@@ -70,34 +72,6 @@ export function regionPath(code) {
   return out.length ? out.join(' / ') : String(code ?? '')
 }
 
-// A list paged by cursor: fetchPage({limit, cursor}) answers {items, next_cursor, total?}.
-export function useCursorList(fetchPage, { limit: initial = 20 } = {}) {
-  const items = ref([])
-  const total = ref(null)
-  const limit = ref(initial)
-  const cursors = ref([])
-  const cursor = ref(null)
-  const nextCursor = ref(null)
-  const { loading, failed, load } = useLoader(async () => {
-    try {
-      const d = await fetchPage({ limit: limit.value, cursor: cursor.value || undefined })
-      items.value = d.items || []
-      nextCursor.value = d.next_cursor || null
-      total.value = d.total ?? null
-    } catch (e) {
-      items.value = []
-      nextCursor.value = null
-      total.value = null
-      throw e
-    }
-  })
-  function first() { cursors.value = []; cursor.value = null; return load() }
-  function next() { cursors.value.push(cursor.value); cursor.value = nextCursor.value; return load() }
-  function prev() { cursor.value = cursors.value.pop() || null; return load() }
-  const page = computed(() => cursors.value.length + 1)
-  return { items, total, limit, cursors, nextCursor, loading, failed, load, first, next, prev, page }
-}
-
 // Field errors of a form: the API's error body names the field; its message starts with the
 // field's name, which beside the field is said already.
 export function useFieldErrors(fields) {
@@ -127,18 +101,4 @@ export function useFieldErrors(fields) {
     return false
   }
   return { errors, top, clear, apply, message }
-}
-
-// Filters of a list page from the URL query: text values only.
-export function fromQuery(query, name, allowed) {
-  const v = query[name]
-  if (typeof v !== 'string') return ''
-  return allowed && !allowed.includes(v) ? '' : v
-}
-
-// A query object without empty values.
-export function compact(o) {
-  const out = {}
-  for (const [k, v] of Object.entries(o)) if (v !== '' && v !== null && v !== undefined) out[k] = String(v)
-  return out
 }

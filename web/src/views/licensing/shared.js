@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import { api, can, session } from '../../api.js'
 import { i18n, language } from '../../i18n.js'
 import { nameOf, categoryCodes, deadlineMessage, STEPS } from '../../licensing.js'
-export { regionLabel, regionPath, useCursorList, useFieldErrors, fromQuery, compact, isStaff } from '../equipment/shared.js'
+export { regionLabel, regionPath, useCursorList, useListFilters, useFieldErrors, fromQuery, compact, startRegion, isStaff } from '../equipment/shared.js'
 
 const categories = ref({ food: [], industrial: [] })
 const loading = {}

@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import { api, can, session } from '../../api.js'
 import { language } from '../../i18n.js'
 import { nameIn, codeOf, todayCST } from '../../sampling.js'
-export { regionLabel, regionPath, useCursorList, useFieldErrors, fromQuery, compact, isStaff } from '../equipment/shared.js'
+export { regionLabel, regionPath, useCursorList, useListFilters, useFieldErrors, fromQuery, compact, startRegion, isStaff } from '../equipment/shared.js'
 
 const products = ref([])
 const items = ref([])
