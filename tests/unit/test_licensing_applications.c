@@ -588,6 +588,19 @@ static void test_whole_path(void **state)
 	                 SVC_INVALID);
 	assert_int_equal(version_of(x, id), v + 1);
 
+	/* A hearing (Art. 46-48) held from Wed 11 March stops the clock again until Thu 12
+	 * March: one more working day (12 March) is not counted, 4 + 1 = 5 in all, and the
+	 * decision deadline moves from Fri 27 to Mon 30 March. */
+	act_ok(x, &OFFICER, WRITE, id, "hold_hearing", NULL, 2026, 3, 11, &st, &r);
+	assert_string_equal(st.step, "hearing");
+	assert_true(st.paused);
+	assert_string_equal(st.pause_reason, "hearing");
+	act_ok(x, &OFFICER, WRITE, id, "hearing_held", NULL, 2026, 3, 12, &st, &r);
+	assert_string_equal(st.step, "decision_pending");
+	assert_false(st.paused);
+	assert_int_equal(st.stopped_days, 5);
+	assert_day(st.deadline, 2026, 3, 30);
+
 	/* Granted on Thu 12 March: the certificate within 10 working days, by 26 March. */
 	act_ok(x, &LEADER, APPROVE, id, "grant", NULL, 2026, 3, 12, &st, &r);
 	assert_string_equal(st.step, "granted");
@@ -610,8 +623,9 @@ static void test_whole_path(void **state)
 	/* Every transition audited by the engine, every change of the record here. */
 	assert_int_equal(count(x->db, "SELECT count(*) FROM audit_log WHERE action LIKE "
 	                              "'licensing.application.%'"),
-	                 8); /* create, submit, accept, schedule_onsite, onsite_scheduled,
-	                        record_onsite, grant, issue: nothing for the refused actions */
+	                 10); /* create, submit, accept, schedule_onsite, onsite_scheduled,
+	                         record_onsite, hold_hearing, hearing_held, grant, issue:
+	                         nothing for the refused actions */
 	assert_true(count(x->db, "SELECT count(*) FROM audit_log WHERE action LIKE 'flow.%'") >= 7);
 }
 

@@ -8,12 +8,12 @@ export const KINDS = ['food', 'industrial']
 export const PURPOSES = ['new', 'change', 'renewal', 'cancel']
 // The steps of both processes (data/flows/licence-*.json), in their usual order.
 export const STEPS = ['draft', 'submitted', 'supplementing', 'not_accepted', 'review', 'review_supplementing',
-  'expert_review', 'testing', 'onsite_scheduling', 'onsite', 'decision_pending', 'granted', 'refused', 'issued', 'withdrawn']
+  'expert_review', 'testing', 'onsite_scheduling', 'onsite', 'decision_pending', 'hearing', 'granted', 'refused', 'issued', 'withdrawn']
 export const FINAL_STEPS = ['not_accepted', 'refused', 'issued', 'withdrawn']
 export const STEP_TAG = {
   draft: 'info', submitted: 'primary', supplementing: 'warning', not_accepted: 'danger', review: 'primary',
   review_supplementing: 'warning', expert_review: 'warning', testing: 'warning', onsite_scheduling: 'warning',
-  onsite: 'primary', decision_pending: 'primary', granted: 'success', refused: 'danger', issued: 'success', withdrawn: 'info',
+  onsite: 'primary', decision_pending: 'primary', hearing: 'warning', granted: 'success', refused: 'danger', issued: 'success', withdrawn: 'info',
 }
 // The reasons a clock stops (a step's "reason" in the process definitions).
 export const PAUSE_REASONS = ['supplement', 'expert_review', 'testing', 'onsite_scheduling', 'hearing']

@@ -72,7 +72,7 @@ static const struct field_spec APPLICATION_FIELDS[] = {
     [LA_STATUS] = {"status", FT_CODE, FF_READONLY, FLOW_CODE_MAX - 1, 0, 0, NULL, NULL,
                    "The step of the process: draft, submitted, supplementing, not_accepted, "
                    "review, review_supplementing, expert_review, testing, onsite_scheduling, "
-                   "onsite, decision_pending, granted, refused, issued, withdrawn"},
+                   "onsite, decision_pending, hearing, granted, refused, issued, withdrawn"},
     [LA_CASE_ID] = SERVER("case_id", FT_CODE, "The workflow case, once submitted"),
     [LA_LICENCE_ID] =
         SERVER("licence_id", FT_CODE, "The licence concerned (change, renewal, cancel) or issued"),
@@ -551,7 +551,8 @@ static const char *const ACTIONS[] = {"submit",           "resubmit",
                                       "onsite_scheduled", "record_onsite",
                                       "extend",           "grant",
                                       "refuse",           "issue",
-                                      "withdraw",         NULL};
+                                      "withdraw",         "hold_hearing",
+                                      "hearing_held",     NULL};
 
 static int is_action(const char *a)
 {
