@@ -670,9 +670,14 @@ int workcal_seed(struct db *db)
 		goto out;
 	for (size_t i = 1; i < t.n; i++) {
 		char **c = t.rows[i].cell;
-		int year = atoi(c[0]);
-		if (year_row_put(db, year, c[7], strcmp(c[6], "yes") == 0) != 0 ||
-		    insert_day(db, c[1], year, c[2], c[3], c[4], c[5]) != 0)
+		int64_t year;
+		if (field_int_parse_cstr(c[0], DATE_MIN_YEAR, DATE_MAX_YEAR, &year) != 0) {
+			fprintf(stderr, "jinzhi: data/holidays.tsv:%d: year \"%s\" is not a year\n",
+			        t.rows[i].line, c[0]);
+			goto fail;
+		}
+		if (year_row_put(db, (int)year, c[7], strcmp(c[6], "yes") == 0) != 0 ||
+		    insert_day(db, c[1], (int)year, c[2], c[3], c[4], c[5]) != 0)
 			goto fail;
 	}
 	if (generation_bump(db) != 0 || db_commit(db) != 0)

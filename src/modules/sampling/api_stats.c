@@ -101,7 +101,10 @@ static void group_label(struct db *db, enum sp_stats_by by, const char *key, str
 		break;
 	case SP_BY_PREFECTURE:
 	case SP_BY_COUNTY: {
-		const struct region *r = regions_find(atoi(key));
+		int64_t code;
+		const struct region *r = field_int_parse_cstr(key, 100000, 999999, &code) == 0
+		                             ? regions_find((int)code)
+		                             : NULL;
 		if (r)
 			*zh = r->name_zh, *en = r->name_en;
 		break;
